@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Install what the VS Code end-to-end test needs: code-server 4.100.3 (= VS Code 1.100.3, from npm),
+# Debian's chromium, and playwright-core (driver in tests/e2e/vscode). Idempotent; everything big is
+# cached under $GHOSTWISE_E2E_CACHE (default ~/.cache/ghostwise-e2e) so a second run takes a second.
+# Prints the code-server executable path as its last line.
+set -euo pipefail
+
+CACHE="${GHOSTWISE_E2E_CACHE:-$HOME/.cache/ghostwise-e2e}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CODE_SERVER_VERSION=4.100.3
+RG_VERSION=1.15.11            # @vscode/ripgrep version pinned by that code-server release
+RG_ASSET=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
+mkdir -p "$CACHE"
+
+log() { echo "[install_vscode] $*" >&2; }
+
+# 1. Debian packages (build tools for code-server's native modules, ripgrep, chromium).
+APT_PKGS=(build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep chromium)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  log "apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# 2. code-server from npm. @vscode/ripgrep downloads rg in its postinstall (no internet here):
+#    pre-seed its download cache with Debian's rg.
+CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
+CS_BIN="$CS_DIR/node_modules/.bin/code-server"
+if [ ! -f "$CS_DIR/.installed" ]; then
+  RG_CACHE="${TMPDIR:-/tmp}/vscode-ripgrep-cache-$RG_VERSION"
+  if [ ! -f "$RG_CACHE/$RG_ASSET" ]; then
+    log "seeding ripgrep cache $RG_CACHE"
+    mkdir -p "$RG_CACHE"
+    tmp="$(mktemp -d)"; cp /usr/bin/rg "$tmp/rg"
+    tar -C "$tmp" -czf "$RG_CACHE/$RG_ASSET" rg; rm -rf "$tmp"
+  fi
+  log "npm install code-server@$CODE_SERVER_VERSION into $CS_DIR (several minutes: native modules)"
+  mkdir -p "$CS_DIR"
+  [ -f "$CS_DIR/package.json" ] || echo '{"name":"ghostwise-e2e-code-server","private":true}' > "$CS_DIR/package.json"
+  (cd "$CS_DIR" && npm_config_yes=true npm install --no-audit --no-fund --unsafe-perm \
+      "code-server@$CODE_SERVER_VERSION" >&2)
+  "$CS_BIN" --version >&2
+  touch "$CS_DIR/.installed"
+fi
+
+# 3. playwright-core (the driver; uses /usr/bin/chromium, downloads no browser).
+if [ ! -d "$HERE/vscode/node_modules/playwright-core" ]; then
+  log "npm ci in $HERE/vscode"
+  (cd "$HERE/vscode" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2)
+fi
+
+echo "$CS_BIN"

@@ -1,0 +1,144 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import * as vscode from 'vscode';
+import { activate, deactivate } from '../src/extension';
+import { LanguageClient } from './languageclient-mock';
+import { mock, resetMock } from './vscode-mock';
+
+function context(): vscode.ExtensionContext {
+  return { subscriptions: [] as { dispose(): unknown }[] } as unknown as vscode.ExtensionContext;
+}
+
+describe('activate without a server', () => {
+  beforeEach(() => {
+    resetMock();
+    process.env['PATH'] = '/nonexistent-ghostwise-test-dir';
+  });
+
+  it('registers the commands, shows a stopped status and a notification with a fix', async () => {
+    await activate(context());
+    expect([...mock.commands.keys()].sort()).toEqual([
+      'ghostwise.restartServer',
+      'ghostwise.showMenu',
+      'ghostwise.showOutput',
+      'ghostwise.showStats',
+      'ghostwise.toggleGuided',
+    ]);
+    const item = mock.statusBarItems[0]!;
+    expect(item.visible).toBe(true);
+    expect(item.command).toBe('ghostwise.showMenu');
+    expect(item.text).toBe('$(debug-disconnect) ghostwise');
+    expect(item.backgroundColor).toEqual(new vscode.ThemeColor('statusBarItem.warningBackground'));
+    expect(mock.errorMessages).toHaveLength(1);
+    expect(mock.errorMessages[0]).toContain('was not found on PATH');
+    expect(mock.errorMessages[0]).toContain('pip install ghostwise');
+    await deactivate();
+  });
+
+  it('reports a wrong ghostwise.server.command by name', async () => {
+    mock.settings.set('ghostwise.server.command', ['/no/such/ghostwise', '--stdio']);
+    await activate(context());
+    expect(mock.errorMessages[0]).toContain('/no/such/ghostwise');
+    await deactivate();
+  });
+
+  it('toggles guided decoding in the user settings', async () => {
+    await activate(context());
+    await vscode.commands.executeCommand('ghostwise.toggleGuided');
+    expect(mock.updates).toEqual([{ key: 'ghostwise.guided.enabled', value: false, target: vscode.ConfigurationTarget.Global }]);
+    await vscode.commands.executeCommand('ghostwise.toggleGuided');
+    expect(mock.updates[1]).toMatchObject({ value: true });
+    await deactivate();
+  });
+
+  it('offers the four actions in the status menu', async () => {
+    await activate(context());
+    await vscode.commands.executeCommand('ghostwise.showMenu');
+    const calls = (vscode.window.showQuickPick as unknown as { mock: { calls: [{ command: string }[]][] } }).mock.calls;
+    const items = calls[calls.length - 1]![0];
+    expect(items.map((i) => i.command)).toEqual([
+      'ghostwise.toggleGuided',
+      'ghostwise.restartServer',
+      'ghostwise.showOutput',
+      'ghostwise.showStats',
+    ]);
+    await deactivate();
+  });
+});
+
+describe('activate with a server', () => {
+  const server = process.execPath; // any executable file will do: the client is a recording mock
+  beforeEach(() => {
+    resetMock();
+    LanguageClient.instances.length = 0;
+    mock.settings.set('ghostwise.server.command', [server]);
+  });
+
+  function client(): LanguageClient {
+    const c = LanguageClient.instances[LanguageClient.instances.length - 1];
+    if (!c) throw new Error('no client was created');
+    return c;
+  }
+
+  it('starts the configured command with --stdio and the settings as initializationOptions', async () => {
+    mock.settings.set('ghostwise.maxMs', 700);
+    mock.settings.set('ghostwise.guided.pruning', false);
+    await activate(context());
+    expect(client().serverOptions).toEqual({ command: server, args: ['--stdio'] });
+    expect(client().clientOptions.documentSelector).toContainEqual({ scheme: 'file', language: 'python' });
+    expect(client().clientOptions.initializationOptions()).toEqual({ maxMs: 700, guided: { pruning: false } });
+    expect(mock.errorMessages).toEqual([]);
+    await deactivate();
+  });
+
+  it('draws loading progress and the ready state from the server', async () => {
+    await activate(context());
+    const item = mock.statusBarItems[0]!;
+    client().serverNotifies('ghostwise/status', { state: 'loading', model: 'default', guided: true, message: '' });
+    client().serverProgress('t1', { kind: 'begin', title: 'Loading model', percentage: 0 }, { kind: 'report', percentage: 60 });
+    expect(item.text).toBe('$(loading~spin) ghostwise 60%');
+    client().serverProgress('t1', { kind: 'end' });
+    client().serverNotifies('ghostwise/status', { state: 'ready', model: 'default', guided: true, message: '' });
+    expect(item.text).toBe('$(sparkle) default · guided');
+    client().serverNotifies('ghostwise/status', { state: 'error', model: 'x.gguf', guided: true, message: 'bad file' });
+    expect(item.text).toBe('$(error) ghostwise');
+    expect(item.tooltip).toContain('bad file');
+    await deactivate();
+  });
+
+  it('pushes changed settings with workspace/didChangeConfiguration, without restarting', async () => {
+    await activate(context());
+    client().serverNotifies('ghostwise/status', { state: 'ready', model: 'default', guided: true, message: '' });
+    await vscode.commands.executeCommand('ghostwise.toggleGuided');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(LanguageClient.instances).toHaveLength(1);
+    expect(client().sent).toEqual([
+      { method: 'workspace/didChangeConfiguration', params: { settings: { ghostwise: { guided: { enabled: false } } } } },
+    ]);
+    expect(mock.statusBarItems[0]!.text).toBe('$(circle-outline) default · unguided');
+    await deactivate();
+  });
+
+  it('restarts the server on ghostwise.restartServer', async () => {
+    await activate(context());
+    await vscode.commands.executeCommand('ghostwise.restartServer');
+    expect(LanguageClient.instances).toHaveLength(2);
+    expect(LanguageClient.instances[0]!.running).toBe(false);
+    expect(client().running).toBe(true);
+    await deactivate();
+  });
+
+  it('shows a failed start as an error', async () => {
+    const start = LanguageClient.prototype.start;
+    LanguageClient.prototype.start = async () => {
+      throw new Error('spawn EACCES');
+    };
+    try {
+      await activate(context());
+      expect(mock.statusBarItems[0]!.text).toBe('$(error) ghostwise');
+      expect(mock.statusBarItems[0]!.tooltip).toContain('spawn EACCES');
+    } finally {
+      LanguageClient.prototype.start = start;
+      await deactivate();
+    }
+  });
+});
