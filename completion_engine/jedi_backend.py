@@ -1,0 +1,182 @@
+"""Candidates from Jedi: one warm ``jedi.Project`` per workspace root, one query per site, time-boxed.
+
+Jedi cannot be interrupted, so every query runs in one worker thread and callers stop waiting
+after ``timeout_ms``; a late answer is still stored, so the next request for the same site gets it.
+Only ``Completion.name`` is read (``.type`` can cost more than the whole query).  An empty answer,
+an exception (including ``RecursionError``) or a time-out is *unknown* (None), logged once at debug.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jedi
+
+from completion_engine.names import SortedNames
+from completion_engine.protocol import Candidates, Document, Site
+
+log = logging.getLogger(__name__)
+
+_VENV_NAMES = (".venv", "venv", "env", ".env")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JediSettings:
+    """How Jedi is run.
+
+    ``python_path`` is an interpreter or a venv folder whose packages should resolve; when None a
+    ``.venv``/``venv``/``env`` folder in the workspace root is used if present, else Jedi's default
+    environment (``$VIRTUAL_ENV`` or this interpreter).
+    """
+
+    timeout_ms: float = 150.0
+    python_path: str | None = None
+    max_document_chars: int = 1_000_000
+    max_cached_sites: int = 2048
+    max_cached_scripts: int = 8
+
+
+@dataclass(slots=True)
+class _Pending:
+    future: Future[SortedNames | None]
+    submitted: float
+
+
+class JediBackend:
+    """Answers "which names are legal at this site?" with Jedi, memoized per site key."""
+
+    def __init__(self, settings: JediSettings | None = None) -> None:
+        self.settings = settings or JediSettings()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ghostwise-jedi")
+        self._lock = threading.Lock()
+        self._sites: OrderedDict[tuple[object, ...], _Pending] = OrderedDict()
+        self._projects: dict[Path | None, jedi.Project] = {}
+        self._scripts: OrderedDict[tuple[str, int, str], jedi.Script] = OrderedDict()
+        self.queries = 0
+        self.memo_hits = 0
+
+    def warm(self, root: Path | None = None) -> None:
+        """Load Jedi's caches (builtins, typing, a module completion) so the first real query is warm."""
+        doc = Document(uri="ghostwise:warm", version=0, text="import os\nos.path.\n", workspace_root=root)
+        future = self._executor.submit(self._complete, doc, "", 2, 8)
+        try:
+            future.result()
+        except Exception:
+            log.debug("jedi warm-up failed", exc_info=True)
+
+    def close(self) -> None:
+        """Stop the worker (pending queries are cancelled)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def candidates(self, doc: Document, site: Site) -> Candidates | None:
+        """The names at ``site`` (None: unknown).  Waits at most ``timeout_ms`` for a new query."""
+        t0 = time.perf_counter()
+        with self._lock:
+            pending = self._sites.get(site.key)
+            memoized = pending is not None
+            if pending is None:
+                future = self._executor.submit(self._query, doc, site)
+                pending = self._sites[site.key] = _Pending(future, t0)
+                self.queries += 1
+                self._evict()
+            else:
+                self._sites.move_to_end(site.key)
+                self.memo_hits += 1
+        budget_s = self.settings.timeout_ms / 1000 - (t0 - pending.submitted)
+        try:
+            names = pending.future.result(timeout=max(budget_s, 0.0))
+        except (FutureTimeout, CancelledError):
+            log.debug("jedi: no answer within %.0f ms for %s at %d: unknown", self.settings.timeout_ms,
+                      doc.uri, site.start)
+            return None
+        if names is None:
+            return None
+        return Candidates(names=names, elapsed_ms=(time.perf_counter() - t0) * 1000, memoized=memoized)
+
+    def _evict(self) -> None:
+        while len(self._sites) > self.settings.max_cached_sites:
+            _, old = self._sites.popitem(last=False)
+            old.future.cancel()
+
+    def _query(self, doc: Document, site: Site) -> SortedNames | None:
+        """Worker side: one Jedi completion at the start of the site's identifier."""
+        text = doc.text[: site.cursor] + site.generated + doc.text[site.cursor :]
+        if len(text) > self.settings.max_document_chars:
+            log.debug("jedi: %s has %d chars (> %d): unknown", doc.uri, len(text),
+                      self.settings.max_document_chars)
+            return None
+        line = text.count("\n", 0, site.start) + 1
+        column = site.start - (text.rfind("\n", 0, site.start) + 1)
+        t0 = time.perf_counter()
+        try:
+            raw = self._complete(doc, site.generated, line, column, text)
+        except (Exception, RecursionError) as exc:  # noqa: BLE001 - Jedi's internals may raise anything
+            log.debug("jedi: %s on %s at %d:%d: unknown", type(exc).__name__, doc.uri, line, column)
+            return None
+        names = [n.removesuffix("=") for n in raw]
+        names = [n for n in names if n.isidentifier()]
+        elapsed_ms = (time.perf_counter() - t0) * 1000
+        if not names:
+            log.debug("jedi: empty answer for %s %s at %d:%d (%.1f ms): unknown", site.kind, doc.uri,
+                      line, column, elapsed_ms)
+            return None
+        log.debug("jedi: %d names for %s %s at %d:%d in %.1f ms", len(names), site.kind, doc.uri, line,
+                  column, elapsed_ms)
+        return SortedNames([*names, *site.local_names])
+
+    def _complete(self, doc: Document, generated: str, line: int, column: int, text: str | None = None) -> list[str]:
+        script = self._script(doc, generated, doc.text if text is None else text)
+        return [c.name for c in script.complete(line, column)]
+
+    def _script(self, doc: Document, generated: str, text: str) -> jedi.Script:
+        key = (doc.uri, doc.version, generated)
+        script = self._scripts.get(key)
+        if script is None:
+            project = self._project(doc.workspace_root)
+            path = doc.path if doc.path is not None and doc.path.suffix in (".py", ".pyi") else None
+            script = self._scripts[key] = jedi.Script(text, path=path, project=project)
+            while len(self._scripts) > self.settings.max_cached_scripts:
+                self._scripts.popitem(last=False)
+        else:
+            self._scripts.move_to_end(key)
+        return script
+
+    def _project(self, root: Path | None) -> jedi.Project:
+        project = self._projects.get(root)
+        if project is None:
+            project = self._projects[root] = _make_project(root, self.settings.python_path)
+        return project
+
+
+def _make_project(root: Path | None, python_path: str | None) -> jedi.Project:
+    """A project for ``root`` whose environment is the configured or detected venv, when it works."""
+    configured = python_path or _detect_venv(root)
+    kwargs: dict[str, Any] = {}
+    if configured is not None:
+        try:
+            jedi.create_environment(configured, safe=False)
+            kwargs["environment_path"] = configured
+        except Exception as exc:  # noqa: BLE001 - InvalidPythonEnvironment and OS errors
+            log.debug("jedi: python environment %s unusable (%s); using the default", configured, exc)
+    path = root if root is not None and root.is_dir() else Path.cwd()
+    log.debug("jedi: project %s (environment %s)", path, kwargs.get("environment_path", sys.executable))
+    return jedi.Project(path, **kwargs)
+
+
+def _detect_venv(root: Path | None) -> str | None:
+    if root is None:
+        return None
+    for name in _VENV_NAMES:
+        candidate = root / name
+        if (candidate / "pyvenv.cfg").is_file():
+            return str(candidate)
+    return None

@@ -1,0 +1,79 @@
+"""The seams of the completion engine: values and ``Protocol`` s another language or engine implements.
+
+The decoder only sees ``decoding.constraint.Guide``; ``completion_engine.guide.EngineGuide`` adapts
+any :class:`Engine` to it.  Offsets are ``str`` indices (code points) into the text they name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, Protocol
+
+from decoding.constraint import CheckReport, NameSet
+
+SiteKind = Literal["member", "name", "import_module", "import_name", "keyword_arg"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """One version of one open document (``path``/``workspace_root`` None for unsaved or loose files)."""
+
+    uri: str
+    version: int
+    text: str
+    language_id: str = "python"
+    path: Path | None = None
+    workspace_root: Path | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """An identifier site at the end of ``doc.text[:cursor] + generated``.
+
+    ``start`` is the offset of the identifier in that combined text and ``typed`` the identifier
+    characters already present (``"pa"`` for ``os.pa``).  ``key`` identifies the site for
+    memoization: it does not change while the identifier grows.  ``binds_later`` marks bare-name
+    positions where a comprehension or walrus written *after* the site may still bind the name
+    (``[x for x in …]``), so no list of existing names can be trusted there.  ``local_names`` (bare
+    names only) are identifiers written earlier in the statement or in ``generated``: names the
+    text may have just bound, accepted in addition to the engine's answer.
+    """
+
+    kind: SiteKind
+    cursor: int
+    generated: str
+    start: int
+    typed: str
+    key: tuple[object, ...]
+    binds_later: bool = False
+    local_names: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidates:
+    """The names an engine found for a site; ``elapsed_ms`` is the query time (0 when memoized)."""
+
+    names: NameSet
+    elapsed_ms: float
+    memoized: bool
+
+
+class Engine(Protocol):
+    """Static analysis for one language, shared by every document of a server process."""
+
+    def warm(self) -> None:
+        """Pay start-up costs (imports, caches) now; called once in the background."""
+        ...
+
+    def classify(self, doc: Document, cursor: int, generated: str = "") -> Site | None:
+        """The site at the end of ``generated`` inserted at ``cursor`` (None: do not constrain)."""
+        ...
+
+    def candidates(self, doc: Document, site: Site) -> Candidates | None:
+        """The names legal at ``site``; None when unknown (never "nothing exists")."""
+        ...
+
+    def check(self, doc: Document, cursor: int, suggestion: str, *, names: bool = True) -> CheckReport:
+        """Syntax, scope and (when ``names``) undefined-name checks of ``suggestion`` at ``cursor``."""
+        ...

@@ -1,0 +1,1 @@
+"""A tiny package the engine tests complete against."""
