@@ -4,8 +4,9 @@
   nodes than the document without it?
 - :func:`scope_reason`: does the suggestion dedent out of the cursor's block, or close a bracket it
   did not open?  (lexical, strings and comments skipped)
-- :func:`names_reason`: undefined names (pyflakes) inside the suggestion that the document without
-  it does not already report.  Costs a full ``compile`` + pyflakes pass: callers skip it on big files.
+- :func:`names_reason`: undefined names (pyflakes) inside the suggestion that the rest of the
+  document does not already have.  Costs a full ``compile`` + pyflakes pass: callers skip it on
+  big files.
 """
 
 from __future__ import annotations
@@ -23,19 +24,34 @@ from completion_engine.trees import Parsed, TreeCache, error_nodes, frames_at
 log = logging.getLogger(__name__)
 
 
-
 def syntax_reason(trees: TreeCache, doc: Document, cursor: int, suggestion: str) -> str | None:
-    """A reason if inserting ``suggestion`` at ``cursor`` adds syntax errors, else None."""
+    """A reason if inserting ``suggestion`` at ``cursor`` adds syntax errors, else None.
+
+    An ERROR/MISSING node of the new tree is *added* unless the baseline has one with the same
+    kind and span once shifted past the insertion: errors elsewhere in the file are not blamed,
+    while a half-typed line that the suggestion leaves broken in a new way is.
+    """
     parsed = trees.parsed(doc, cursor)
-    before = sum(1 for _ in error_nodes(parsed.tree.root_node))
     inserted = trees.insert(parsed, parsed.byte_offset(cursor), clean_text(suggestion))
-    errors = list(error_nodes(inserted.tree.root_node))
-    if len(errors) <= before:
+    at, size = inserted.at, inserted.inserted
+
+    def shifted(byte: int) -> int:
+        return byte + size if byte >= at else byte
+
+    baseline = {
+        (e.is_missing, shifted(e.start_byte), shifted(e.end_byte)) for e in error_nodes(parsed.tree.root_node)
+    }
+    added = [
+        e
+        for e in error_nodes(inserted.tree.root_node)
+        if (e.is_missing, e.start_byte, e.end_byte) not in baseline
+    ]
+    if not added:
         return None
-    first = next((e for e in errors if e.end_byte >= inserted.at), errors[0])
+    first = added[0]
     what = f"missing {first.type!r}" if first.is_missing else "a syntax error"
     row, col = first.start_point
-    return f"adds {len(errors) - before} syntax error(s): {what} at line {row + 1}, column {col + 1}"
+    return f"adds {len(added)} syntax error(s): {what} at line {row + 1}, column {col + 1}"
 
 
 def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> str | None:
@@ -61,31 +77,27 @@ def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> str | None:
 
 
 def names_reason(doc: Document, cursor: int, suggestion: str) -> str | None:
-    """A reason naming the undefined names the suggestion introduces (None when unknown or none)."""
+    """A reason naming undefined names used inside the suggestion and nowhere else undefined.
+
+    One pyflakes pass over the new text: names undefined on the suggestion's lines, minus names
+    also undefined on other lines (already a problem of the document, e.g. from ``exec``).
+    None when the new text does not compile (the syntax check reports that).
+    """
     text = clean_text(doc.text)
     new_text = text[:cursor] + clean_text(suggestion) + text[cursor:]
     first_line = text.count("\n", 0, cursor) + 1
     last_line = first_line + suggestion.count("\n")
-    introduced = _undefined(new_text, doc.uri, (first_line, last_line))
-    if not introduced:
-        return None
-    already = _undefined(text, doc.uri, None) or set()
-    new = sorted(introduced - already)
-    return f"undefined name(s): {', '.join(new)}" if new else None
-
-
-def _undefined(text: str, filename: str, lines: tuple[int, int] | None) -> set[str] | None:
-    """Names pyflakes reports undefined (within ``lines`` when given); None when the text does not parse."""
     try:
-        tree = ast.parse(text, filename=filename)
-        checker = pyflakes.checker.Checker(tree, filename=filename)
+        tree = ast.parse(new_text, filename=doc.uri)
+        messages = pyflakes.checker.Checker(tree, filename=doc.uri).messages
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        log.debug("names check skipped for %s: %s", filename, type(exc).__name__)
+        log.debug("names check skipped for %s: %s", doc.uri, type(exc).__name__)
         return None
-    found: set[str] = set()
-    for message in checker.messages:
-        if not isinstance(message, pyflakes.messages.UndefinedName):
-            continue
-        if lines is None or lines[0] <= message.lineno <= lines[1]:
-            found.add(str(message.message_args[0]))
-    return found
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for message in messages:
+        if isinstance(message, pyflakes.messages.UndefinedName):
+            name = str(message.message_args[0])
+            (inside if first_line <= message.lineno <= last_line else outside).add(name)
+    new = sorted(inside - outside)
+    return f"undefined name(s): {', '.join(new)}" if new else None

@@ -52,5 +52,7 @@ class EngineGuide:
         """Syntax + scope (+ names when enabled and cheap) verdict on ``suggestion`` at the cursor."""
         report = self.engine.check(self.doc, self.cursor, suggestion, names=self.names_check)
         if not report.ok:
-            log.debug("suggestion rejected at %s:%d: %s", self.doc.uri, self.cursor, "; ".join(report.reasons))
+            log.debug(
+                "suggestion rejected at %s:%d: %s", self.doc.uri, self.cursor, "; ".join(report.reasons)
+            )
         return report

@@ -95,8 +95,12 @@ class JediBackend:
         try:
             names = pending.future.result(timeout=max(budget_s, 0.0))
         except (FutureTimeout, CancelledError):
-            log.debug("jedi: no answer within %.0f ms for %s at %d: unknown", self.settings.timeout_ms,
-                      doc.uri, site.start)
+            log.debug(
+                "jedi: no answer within %.0f ms for %s at %d: unknown",
+                self.settings.timeout_ms,
+                doc.uri,
+                site.start,
+            )
             return None
         if names is None:
             return None
@@ -111,8 +115,9 @@ class JediBackend:
         """Worker side: one Jedi completion at the start of the site's identifier."""
         text = doc.text[: site.cursor] + site.generated + doc.text[site.cursor :]
         if len(text) > self.settings.max_document_chars:
-            log.debug("jedi: %s has %d chars (> %d): unknown", doc.uri, len(text),
-                      self.settings.max_document_chars)
+            log.debug(
+                "jedi: %s has %d chars (> %d): unknown", doc.uri, len(text), self.settings.max_document_chars
+            )
             return None
         line = text.count("\n", 0, site.start) + 1
         column = site.start - (text.rfind("\n", 0, site.start) + 1)
@@ -126,14 +131,29 @@ class JediBackend:
         names = [n for n in names if n.isidentifier()]
         elapsed_ms = (time.perf_counter() - t0) * 1000
         if not names:
-            log.debug("jedi: empty answer for %s %s at %d:%d (%.1f ms): unknown", site.kind, doc.uri,
-                      line, column, elapsed_ms)
+            log.debug(
+                "jedi: empty answer for %s %s at %d:%d (%.1f ms): unknown",
+                site.kind,
+                doc.uri,
+                line,
+                column,
+                elapsed_ms,
+            )
             return None
-        log.debug("jedi: %d names for %s %s at %d:%d in %.1f ms", len(names), site.kind, doc.uri, line,
-                  column, elapsed_ms)
+        log.debug(
+            "jedi: %d names for %s %s at %d:%d in %.1f ms",
+            len(names),
+            site.kind,
+            doc.uri,
+            line,
+            column,
+            elapsed_ms,
+        )
         return SortedNames([*names, *site.local_names])
 
-    def _complete(self, doc: Document, generated: str, line: int, column: int, text: str | None = None) -> list[str]:
+    def _complete(
+        self, doc: Document, generated: str, line: int, column: int, text: str | None = None
+    ) -> list[str]:
         script = self._script(doc, generated, doc.text if text is None else text)
         return [c.name for c in script.complete(line, column)]
 

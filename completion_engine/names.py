@@ -57,7 +57,7 @@ class SortedNames:
         lo, hi = self._range(prefix)
         if lo >= hi:
             return ""
-        return os.path.commonprefix([self._names[lo], self._names[hi - 1]])[len(prefix):]
+        return os.path.commonprefix([self._names[lo], self._names[hi - 1]])[len(prefix) :]
 
     def names(self, prefix: str = "") -> Sequence[str]:
         """All names starting with ``prefix``, sorted."""

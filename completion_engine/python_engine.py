@@ -63,8 +63,12 @@ class PythonEngine:
     def candidates(self, doc: Document, site: Site) -> Candidates | None:
         """Names at ``site``; None when unknown (a later comprehension may bind, Jedi failed or timed out)."""
         if site.binds_later:
-            log.debug("%s site at %d of %s may be bound later in the statement: unknown", site.kind,
-                      site.start, doc.uri)
+            log.debug(
+                "%s site at %d of %s may be bound later in the statement: unknown",
+                site.kind,
+                site.start,
+                doc.uri,
+            )
             return None
         return self.jedi.candidates(doc, site)
 
@@ -72,7 +76,10 @@ class PythonEngine:
         """Syntax and scope checks, plus undefined names when ``names`` and the document is small."""
         try:
             parsed = self.trees.parsed(doc, cursor)
-            reasons = [syntax_reason(self.trees, doc, cursor, suggestion), scope_reason(parsed, cursor, suggestion)]
+            reasons = [
+                syntax_reason(self.trees, doc, cursor, suggestion),
+                scope_reason(parsed, cursor, suggestion),
+            ]
             if names and len(doc.text) <= self.settings.names_check_max_chars:
                 reasons.append(names_reason(doc, cursor, suggestion))
         except (Exception, RecursionError) as exc:  # noqa: BLE001 - a failed check must not drop a suggestion

@@ -39,7 +39,21 @@ MAX_LINE_SCAN_CHARS = 20_000
 _OPEN = frozenset("([{")
 _CLOSE = frozenset(")]}")
 _COMPOUND = frozenset(
-    {"if", "elif", "else", "while", "for", "try", "except", "finally", "with", "def", "class", "match", "case"}
+    {
+        "if",
+        "elif",
+        "else",
+        "while",
+        "for",
+        "try",
+        "except",
+        "finally",
+        "with",
+        "def",
+        "class",
+        "match",
+        "case",
+    }
 )
 _CALLEE_END = frozenset({"identifier", ")", "]", "string"})
 _ASSIGN_LEFT_PARENTS = frozenset({"assignment", "augmented_assignment"})

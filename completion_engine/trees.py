@@ -40,7 +40,7 @@ class Parsed:
 
     def byte_offset(self, offset: int) -> int:
         """Byte position in ``source`` of document offset ``offset`` (inside the window)."""
-        return utf8_len(self.text[self.start:offset])
+        return utf8_len(self.text[self.start : offset])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,7 +125,9 @@ class TreeCache:
             new_end_point=(row + lines, end_col),
         )
         new_source = source[:at] + data + source[at:]
-        return Inserted(source=new_source, tree=self.parser().parse(new_source, tree), at=at, inserted=len(data))
+        return Inserted(
+            source=new_source, tree=self.parser().parse(new_source, tree), at=at, inserted=len(data)
+        )
 
 
 def frames_at(tree: tree_sitter.Tree, at: int) -> tuple[Frame, ...]:

@@ -32,8 +32,9 @@ def make_doc(marked: str, *, name: str = "app.py", root: Path | None = WORKSPACE
     text = marked[:cursor] + marked[cursor + 1 :]
     path = (root / name) if root is not None else None
     version = next(_versions)
-    return Document(uri=f"file:///test/{version}/{name}", version=version, text=text, path=path,
-                    workspace_root=root), cursor
+    return Document(
+        uri=f"file:///test/{version}/{name}", version=version, text=text, path=path, workspace_root=root
+    ), cursor
 
 
 @pytest.fixture

@@ -65,15 +65,48 @@ def test_sites(engine: PythonEngine, doc: MakeDoc, marked: str, kind: str, typed
     "marked",
     [
         # strings, comments, f-string literal parts, numbers
-        "s = 'abc|", "s = 'ab.|'", "s = '''\nab.|\n", "s = \"x\" + 'y.|", "# os.|", "x = 1  # os.pa|",
-        "f'ab.|c{x}'", "f'{x}.|'", "f'{{x.|'", "x = 1.|", "x = 0x1f|", "x = 3|", "x = 1e1|",
+        "s = 'abc|",
+        "s = 'ab.|'",
+        "s = '''\nab.|\n",
+        's = "x" + \'y.|',
+        "# os.|",
+        "x = 1  # os.pa|",
+        "f'ab.|c{x}'",
+        "f'{x}.|'",
+        "f'{{x.|'",
+        "x = 1.|",
+        "x = 0x1f|",
+        "x = 3|",
+        "x = 1e1|",
         # binding positions
-        "def |\n", "async def |", "def f(|\n", "def f(a, |):\n  pass\n", "def f(a, *|", "class |",
-        "lambda |", "f = lambda x, |", "for |", "for a, |", "[x for |", "foo(x for |",
-        "with open(f) as |", "try:\n  pass\nexcept E as |", "import a as |", "from a import b as |",
-        "global |", "nonlocal a, |", "match x:\n    case |",
+        "def |\n",
+        "async def |",
+        "def f(|\n",
+        "def f(a, |):\n  pass\n",
+        "def f(a, *|",
+        "class |",
+        "lambda |",
+        "f = lambda x, |",
+        "for |",
+        "for a, |",
+        "[x for |",
+        "foo(x for |",
+        "with open(f) as |",
+        "try:\n  pass\nexcept E as |",
+        "import a as |",
+        "from a import b as |",
+        "global |",
+        "nonlocal a, |",
+        "match x:\n    case |",
         # statement starts and tuple targets (may be assignments), attribute writes
-        "x = 1\n|\n", "if x:\n    |\n", "if x: |", "  x, |", "self.|", "cls.|", "self.| = 3", "obj.| = 3",
+        "x = 1\n|\n",
+        "if x:\n    |\n",
+        "if x: |",
+        "  x, |",
+        "self.|",
+        "cls.|",
+        "self.| = 3",
+        "obj.| = 3",
         "obj.attr.| += 1",
     ],
 )
@@ -96,8 +129,9 @@ def test_no_site(engine: PythonEngine, doc: MakeDoc, marked: str) -> None:
         ("x = |", False),
     ],
 )
-def test_comprehension_positions_are_flagged(engine: PythonEngine, doc: MakeDoc, marked: str,
-                                             binds_later: bool) -> None:
+def test_comprehension_positions_are_flagged(
+    engine: PythonEngine, doc: MakeDoc, marked: str, binds_later: bool
+) -> None:
     document, cursor = doc(marked)
     site = engine.classify(document, cursor)
     assert site is not None and site.binds_later is binds_later

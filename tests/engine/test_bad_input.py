@@ -1,0 +1,161 @@
+"""Bad input never crashes or hangs: it gives "no site" or "unknown" plus a debug log line."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from completion_engine import Document, EngineSettings, JediSettings, PythonEngine, Site
+
+from .conftest import WORKSPACE, MakeDoc, make_doc
+
+
+def _member_names(engine: PythonEngine, document: Document, cursor: int) -> set[str] | None:
+    site = engine.classify(document, cursor)
+    assert site is not None and site.kind == "member"
+    found = engine.candidates(document, site)
+    return None if found is None else set(found.names.names(""))
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "def (((:\n  x = os.|",
+        "class\n)))\n]]\nimport os\nos.|",
+        'x = "abc\nimport os\nos.|',
+        "x = '''never closed\nos.|",
+        "\x00\x01 garbage \ufeff os.|",
+        ")" * 500 + "x.|",
+    ],
+)
+def test_broken_code_does_not_crash(engine: PythonEngine, doc: MakeDoc, marked: str) -> None:
+    document, cursor = doc(marked)
+    site = engine.classify(document, cursor)
+    if site is not None:
+        engine.candidates(document, site)
+    engine.check(document, cursor, "path.join(")
+
+
+def test_unterminated_single_quote_ends_at_the_newline(engine: PythonEngine, doc: MakeDoc) -> None:
+    document, cursor = doc('x = "abc\nimport os\nos.|')
+    assert engine.classify(document, cursor) is not None
+
+
+def test_lone_surrogates_and_undecodable_bytes(engine: PythonEngine, doc: MakeDoc) -> None:
+    latin1 = b"s = 'caf\xe9'\n".decode("utf-8", "surrogateescape")
+    document, cursor = doc(latin1 + "import os\nx = '\udcff'\nos.path.|\n")
+    names = _member_names(engine, document, cursor)
+    assert names is not None and "join" in names
+    site = engine.classify(document, cursor, "join(x, '\ud800').")
+    assert site is not None and site.kind == "member"
+    assert engine.check(document, cursor, "join('\udc80')").ok
+
+
+def test_huge_document_is_windowed_and_jedi_skipped(
+    engine: PythonEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    chunk = "".join(f"def func_{i}(a, b):\n    '''Doc.'''\n    return a + b  # {i}\n\n\n" for i in range(200))
+    text = chunk * (5_000_000 // len(chunk) + 1) + "import os\nx = os.path.\n"
+    document = Document(uri="file:///huge.py", version=1, text=text)
+    cursor = len(text) - 1
+    caplog.set_level(logging.DEBUG, logger="completion_engine")
+    t0 = time.perf_counter()
+    site = engine.classify(document, cursor)
+    assert site is not None and site.kind == "member"
+    assert engine.candidates(document, site) is None
+    assert engine.check(document, cursor, "join('a', 'b')").ok
+    assert time.perf_counter() - t0 < 30  # generous: only guards against an unbounded parse
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("window" in m for m in messages)
+    assert any("chars (>" in m for m in messages)
+
+
+def test_path_outside_the_workspace_and_no_path(engine: PythonEngine, tmp_path: Path) -> None:
+    for path, root in [(tmp_path / "elsewhere.py", WORKSPACE), (None, None)]:
+        document = Document(
+            uri="untitled:1", version=1, text="import json\njson.\n", path=path, workspace_root=root
+        )
+        names = _member_names(engine, document, len(document.text) - 1)
+        assert names is not None and "dumps" in names
+
+
+def test_workspace_without_venv_and_unusable_configured_environment(tmp_path: Path) -> None:
+    engine = PythonEngine(
+        EngineSettings(jedi=JediSettings(timeout_ms=20_000, python_path=str(tmp_path / "nope")))
+    )
+    try:
+        document, cursor = make_doc("import os\nos.path.|\n", root=tmp_path)
+        names = _member_names(engine, document, cursor)
+        assert names is not None and "join" in names
+    finally:
+        engine.close()
+
+
+@pytest.fixture(scope="module")
+def venv_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with its own ``.venv`` holding a package the engine's interpreter does not have."""
+    root = tmp_path_factory.mktemp("venv_ws")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    (site_packages,) = (root / ".venv").glob("lib/python3*/site-packages")
+    (site_packages / "gw_only_in_venv").mkdir()
+    (site_packages / "gw_only_in_venv" / "__init__.py").write_text("def special_thing():\n    pass\n")
+    return root
+
+
+@pytest.mark.parametrize("configured", [False, True])
+def test_workspace_venv_packages_resolve(venv_workspace: Path, configured: bool) -> None:
+    python_path = str(venv_workspace / ".venv") if configured else None
+    engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=20_000, python_path=python_path)))
+    try:
+        document, cursor = make_doc("import gw_only_in_venv\ngw_only_in_venv.|\n", root=venv_workspace)
+        names = _member_names(engine, document, cursor)
+        assert names is not None and "special_thing" in names
+    finally:
+        engine.close()
+
+
+def test_jedi_errors_and_recursion_are_unknown(
+    engine: PythonEngine, doc: MakeDoc, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="completion_engine")
+    document, _ = doc("import os\nos.|")
+    bogus = Site(
+        kind="member", cursor=0, generated="", start=len(document.text) + 50, typed="", key=("bogus",)
+    )
+    assert engine.candidates(document, bogus) is None  # Jedi raises on a position past the end
+    nested, cursor = doc("x = " + "(" * 3000 + "1" + ")" * 3000 + "\nx.|\n")
+    site = engine.classify(nested, cursor)
+    assert site is None or engine.candidates(nested, site) is None
+    recursive, cursor = doc("def f():\n    return f()\n\nf().|\n")
+    assert _member_names(engine, recursive, cursor) is None
+    assert any("unknown" in r.getMessage() for r in caplog.records)
+
+
+def test_time_out_is_unknown_and_the_late_answer_is_kept(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="completion_engine")
+    engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=0.001)))
+    try:
+        document, cursor = make_doc("import collections\ncollections.|\n")
+        site = engine.classify(document, cursor)
+        assert site is not None
+        assert engine.candidates(document, site) is None
+        assert any("no answer within" in r.getMessage() for r in caplog.records)
+        deadline = time.monotonic() + 30
+        late = None
+        while late is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            late = engine.candidates(document, site)
+        assert late is not None and late.memoized and "OrderedDict" in late.names.names("")
+    finally:
+        engine.close()
+
+
+def test_cursor_outside_the_document(engine: PythonEngine, doc: MakeDoc) -> None:
+    document, _ = doc("x = |")
+    assert engine.classify(document, len(document.text) + 10) is None
+    assert engine.classify(document, -1) is None

@@ -1,0 +1,130 @@
+"""Candidates from real Jedi: stdlib members, user classes, sibling modules, imports, keyword arguments."""
+
+from __future__ import annotations
+
+import pytest
+
+from completion_engine import PythonEngine
+
+from .conftest import MakeDoc
+
+APP = """\
+import json
+import os.path
+
+from shop.models import Account, open_account
+
+
+class Ledger:
+    def __init__(self) -> None:
+        self.entries: list[str] = []
+
+    def add(self, entry: str) -> None:
+        x = self.|
+
+    def total(self) -> int:
+        return len(self.entries)
+"""
+
+
+def _names(engine: PythonEngine, doc: MakeDoc, marked: str, generated: str = "") -> set[str] | None:
+    document, cursor = doc(marked)
+    site = engine.classify(document, cursor, generated)
+    assert site is not None, (marked, generated)
+    found = engine.candidates(document, site)
+    return None if found is None else set(found.names.names(""))
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected"),
+    [
+        ("import os\nx = os.path.|\n", {"join", "exists", "dirname"}),
+        ("import json\njson.loads(json.|)\n", {"dumps", "loads", "JSONDecodeError"}),
+        ("import collections\nx = collections.|\n", {"OrderedDict", "defaultdict"}),
+    ],
+)
+def test_stdlib_members(engine: PythonEngine, doc: MakeDoc, marked: str, expected: set[str]) -> None:
+    names = _names(engine, doc, marked)
+    assert names is not None and expected <= names
+
+
+def test_self_members_include_methods_defined_after_the_cursor(engine: PythonEngine, doc: MakeDoc) -> None:
+    names = _names(engine, doc, APP)
+    assert names is not None and {"entries", "add", "total"} <= names
+    assert "balance" not in names
+
+
+def test_members_of_a_class_from_a_sibling_module(engine: PythonEngine, doc: MakeDoc) -> None:
+    marked = "from shop.models import Account\n\nacct = Account('ada')\nacct.deposit(1)\nprint(acct.|)\n"
+    names = _names(engine, doc, marked)
+    assert names is not None and {"deposit", "withdraw", "balance", "owner"} <= names
+
+
+def test_members_after_generated_text(engine: PythonEngine, doc: MakeDoc) -> None:
+    names = _names(engine, doc, "from shop.models import open_account\n\n|\n", "x = open_account('a').")
+    assert names is not None and {"deposit", "balance"} <= names
+
+
+@pytest.mark.parametrize(
+    ("marked", "expected", "absent"),
+    [
+        ("import shop.|\n", {"models", "pricing"}, {"Account"}),
+        ("from shop import |\n", {"models", "pricing"}, set()),
+        ("from shop.pricing import |\n", {"VAT_RATE", "gross"}, {"models"}),
+        ("from shop.models import (Account,\n    |\n", {"open_account"}, set()),
+        ("import js|\n", {"json"}, set()),
+        ("from os.|", {"path"}, set()),
+    ],
+)
+def test_import_sites(
+    engine: PythonEngine, doc: MakeDoc, marked: str, expected: set[str], absent: set[str]
+) -> None:
+    names = _names(engine, doc, marked)
+    assert names is not None and expected <= names and not absent & names
+
+
+def test_keyword_arguments_of_a_workspace_function(engine: PythonEngine, doc: MakeDoc) -> None:
+    names = _names(engine, doc, "from shop.models import open_account\n\nopen_account('ada', |)\n")
+    assert names is not None
+    assert {"currency", "overdraft_limit"} <= names  # keyword parameters, without "="
+    assert "open_account" in names  # a positional argument may be any visible name
+
+
+def test_bare_names_include_builtins_keywords_and_generated_bindings(
+    engine: PythonEngine, doc: MakeDoc
+) -> None:
+    names = _names(
+        engine, doc, "import json\n\ndef f(items):\n    |\n", "for item in items:\n        total = "
+    )
+    assert names is not None
+    assert {"json", "items", "item", "len", "None", "not", "f"} <= names
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "def f(thing):\n    return thing.|\n",  # an untyped parameter
+        "import json\nx = json.loads('{}').|\n",  # Any
+        "x = undefined_name.|\n",
+        "x = [|",  # a comprehension may bind the name later
+    ],
+)
+def test_unknown_when_inference_fails(engine: PythonEngine, doc: MakeDoc, marked: str) -> None:
+    assert _names(engine, doc, marked) is None
+
+
+def test_memo_survives_across_requests(engine: PythonEngine, doc: MakeDoc) -> None:
+    document, cursor = doc("import os\nx = os.path.|\n")
+    first_site = engine.classify(document, cursor)
+    assert first_site is not None
+    first = engine.candidates(document, first_site)
+    assert first is not None and not first.memoized
+    first.names.feasible("jo")
+    # A second request on the same document version, with the identifier grown by typing.
+    second_site = engine.classify(document, cursor, "jo")
+    assert second_site is not None and second_site.key == first_site.key
+    second = engine.candidates(document, second_site)
+    assert second is not None and second.memoized and second.names is first.names
+    hits = second.names.hits  # type: ignore[attr-defined]
+    second.names.feasible("jo")
+    assert second.names.hits == hits + 1  # type: ignore[attr-defined]
