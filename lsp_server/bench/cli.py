@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +142,6 @@ def _write_run_info(args: argparse.Namespace, modes: list[str], n_tasks: int) ->
     info = {
         "tasks": str(args.tasks), "n_tasks": n_tasks, "modes": modes, "model": args.model,
         "root": str(args.root) if args.root else None, "timeout_s": args.timeout,
-        "date_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
+        "date_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
     }
     (args.out / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import resource
 import secrets
 import signal
 import subprocess
@@ -25,8 +24,10 @@ log = logging.getLogger(__name__)
 
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 
-_GUARD = '''\
-import socket, sys
+_GUARD = f'''\
+import resource, socket, sys
+
+resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT_BYTES}, {MEMORY_LIMIT_BYTES}))
 
 
 def _no_network(*args, **kwargs):
@@ -44,7 +45,7 @@ socket.socket = _LocalSocket
 socket.create_connection = socket.getaddrinfo = _no_network
 with open("program.py", encoding="utf-8") as source:
     code = compile(source.read(), "program.py", "exec")
-exec(code, {"__name__": "__main__"})
+exec(code, {{"__name__": "__main__"}})
 sys.stdout.flush()
 print(sys.argv[1], flush=True)
 '''
@@ -64,10 +65,6 @@ def program(prefix_completion_suffix: str, test: str, entry_point: str) -> str:
     return f"{prefix_completion_suffix}\n\n{test}\n\ncheck({entry_point})\n"
 
 
-def _limit_resources() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
-
-
 def run_test(source: str, timeout_s: float) -> TestOutcome:
     """Run ``source`` (see :func:`program`) and say whether it passed."""
     token = secrets.token_hex(16)
@@ -80,7 +77,7 @@ def run_test(source: str, timeout_s: float) -> TestOutcome:
         process = subprocess.Popen(
             [sys.executable, "-I", "guard.py", token],
             cwd=directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_limit_resources,
+            stderr=subprocess.PIPE, start_new_session=True,
         )
         try:
             stdout, stderr = process.communicate(timeout=timeout_s)

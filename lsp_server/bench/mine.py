@@ -2,7 +2,7 @@
 
 ``member``: the cursor right after the ``.`` of an attribute read; ``line``: the cursor at the start
 of a random code token of a non-trivial line (never inside a string or comment).  In both the ground
-truth is the rest of that line (with its newline).  Test, generated and vendored files are skipped;
+truth is the rest of that line (without its line break).  Test, generated and vendored files are skipped;
 the same tree and seed always give the same tasks.
 """
 
@@ -145,9 +145,12 @@ def find_sites(src: Path, kind: str, seed: int) -> list[Site]:
 
 
 def task_at(text: str, site: Site, kind: str) -> Task:
-    """The task whose cursor is at ``site`` and whose ground truth is the rest of that line."""
+    """The task whose cursor is at ``site`` and whose ground truth is the rest of that line (the
+    line break stays in the suffix, as in an editor)."""
     end = text.find("\n", site.offset)
-    end = len(text) if end < 0 else end + 1
+    end = len(text) if end < 0 else end
+    if text[site.offset : end].endswith("\r"):
+        end -= 1
     row = text.count("\n", 0, site.offset) + 1
     column = site.offset - (text.rfind("\n", 0, site.offset) + 1)
     return Task(

@@ -9,7 +9,7 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the non-interactive backend)
+import matplotlib.pyplot as plt
 
 Summary = Mapping[str, Mapping[str, Any]]
 
@@ -38,10 +38,10 @@ ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("engine queries/token", "engine_queries_per_token", _num(3)),
 )
 RATIO_KEYS = frozenset({"latency_ms_p50", "latency_ms_p95"})
-QUALITY = (("exact match", "exact_match"), ("identifier match", "identifier_match"),
-           ("edit similarity", "edit_similarity"), ("pass@1", "pass_at_1"))
-ERRORS = (("syntax errors", "syntax_error_rate"), ("undefined names", "undefined_name_rate"),
-          ("unresolved members", "unresolved_member_rate"))
+QUALITY = (("exact\nmatch", "exact_match"), ("identifier\nmatch", "identifier_match"),
+           ("edit\nsimilarity", "edit_similarity"), ("pass@1", "pass_at_1"))
+ERRORS = (("syntax\nerrors", "syntax_error_rate"), ("undefined\nnames", "undefined_name_rate"),
+          ("unresolved\nmembers", "unresolved_member_rate"))
 COLORS = {"base": "#8c8c8c", "guided": "#1f77b4", "no-pruning": "#ff7f0e", "no-memo": "#2ca02c",
           "no-active": "#9467bd"}
 
@@ -108,9 +108,10 @@ def write_plot(summary: Summary, path: Path, title: str) -> None:
     _bars(axes[0], quality, summary, percent=True)
     axes[0].set_title("Quality (higher is better)")
     axes[0].set_ylim(0, 110)
-    axes[0].set_ylabel("% of tasks")
+    axes[0].set_ylabel("% of tasks (edit similarity: mean × 100)")
     _bars(axes[1], errors, summary, percent=True)
     axes[1].set_title("Errors (lower is better)")
+    axes[1].set_ylabel("% of rated tasks")
     axes[1].set_ylim(0, max(10.0, 1.25 * max(100 * (s.get(k) or 0) for s in summary.values() for _, k in errors)))
     _bars(axes[2], [("p50", "latency_ms_p50"), ("p95", "latency_ms_p95")], summary, percent=False)
     axes[2].set_title("Latency (ms, lower is better)")

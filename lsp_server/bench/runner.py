@@ -101,7 +101,7 @@ def evaluate(task: Task, mode: str, complete: Complete, baseline: Baseline, memb
     started = time.perf_counter()
     try:
         suggestion = complete(task, MODES[mode])
-    except Exception as exc:  # a bad task (prompt too long, untokenizable text) must not end the run
+    except Exception as exc:  # noqa: BLE001 - a bad task (prompt too long, untokenizable text) must not end the run
         log.warning("task %s (%s) failed: %s", task.task_id, mode, exc)
         return record | {"error": f"{type(exc).__name__}: {exc}"}
     latency_ms = (time.perf_counter() - started) * 1000
@@ -148,7 +148,7 @@ def run(tasks: Sequence[Task], complete: Complete, options: RunOptions) -> None:
         bar = stack.enter_context(
             tqdm(total=total, unit="run", desc="bench", disable=not options.progress, dynamic_ncols=True)
         )
-        for task, todo in _pending(tasks, options.modes, done):
+        for task, todo in _pending([t.at_line_end() for t in tasks], options.modes, done):
             baseline = Baseline.of(task)
             for mode in todo:
                 bar.set_postfix_str(mode, refresh=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,6 +39,15 @@ class Task:
     def document(self, completion: str) -> str:
         """The whole file with ``completion`` at the cursor."""
         return self.prefix + completion + self.suffix
+
+    def at_line_end(self) -> Task:
+        """The task as an editor holds it: a ground truth ending in a line break is a whole line, so
+        the break moves to the suffix and the cursor's line ends where the ground truth does."""
+        for newline in ("\r\n", "\n"):
+            if self.ground_truth.endswith(newline):
+                return replace(self, ground_truth=self.ground_truth.removesuffix(newline),
+                               suffix=newline + self.suffix)
+        return self
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of this task (optional keys only when set, unknown keys kept)."""
@@ -68,16 +77,16 @@ class TaskFile:
 
 
 def task_from_json(obj: object) -> Task:
-    """Build a task from a decoded JSON value; raises ``ValueError`` saying what is wrong."""
+    """Build a task from a decoded JSON value; raises ``ValueError``/``TypeError`` saying what is wrong."""
     if not isinstance(obj, dict):
-        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+        raise TypeError(f"expected a JSON object, got {type(obj).__name__}")
     missing = [k for k in REQUIRED_KEYS if k not in obj]
     if missing:
         raise ValueError(f"missing key(s): {', '.join(missing)}")
     for key in (*REQUIRED_KEYS, *OPTIONAL_KEYS):
         value = obj.get(key)
         if value is not None and not isinstance(value, str):
-            raise ValueError(f"{key!r} must be a string, got {type(value).__name__}")
+            raise TypeError(f"{key!r} must be a string, got {type(value).__name__}")
     if obj.get("kind") is not None and obj["kind"] not in KINDS:
         log.debug("task %s has unknown kind %r", obj["task_id"], obj["kind"])
     known = {*REQUIRED_KEYS, *OPTIONAL_KEYS}
@@ -107,7 +116,7 @@ def read_tasks(stream: Iterable[str]) -> TaskFile:
         except json.JSONDecodeError as exc:
             problems.append(Problem(line=number, reason=f"malformed JSON ({exc.msg}, column {exc.colno})"))
             continue
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             problems.append(Problem(line=number, reason=str(exc)))
             continue
         if task.task_id in seen:

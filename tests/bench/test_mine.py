@@ -52,11 +52,11 @@ def test_member_tasks_are_attribute_reads_with_the_rest_of_the_line(tree: Path) 
     original = (tree / "pkg/box.py").read_text()
     box = [t for t in tasks if t.path == "pkg/box.py"]
     # self.items (store) is not a read; f-string and docstring/comment sites are not code sites.
-    assert sorted(t.ground_truth for t in box) == sorted(["items) + len(os.path.sep) + len(label)\n",
-                                                          "path.sep) + len(label)\n", "sep) + len(label)\n"])
+    assert sorted(t.ground_truth for t in box) == sorted(["items) + len(os.path.sep) + len(label)",
+                                                          "path.sep) + len(label)", "sep) + len(label)"])
     for task in tasks:
         assert task.kind == "member" and task.prefix.endswith(".")
-        assert task.ground_truth.endswith("\n") and "\n" not in task.ground_truth[:-1]
+        assert "\n" not in task.ground_truth and task.suffix.startswith("\n")
         assert task.task_id.startswith(f"member/{task.path}:")
     assert box[0].document(box[0].ground_truth) == original
 

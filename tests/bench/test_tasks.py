@@ -52,3 +52,11 @@ def test_document_and_file_loading(tmp_path: Path) -> None:
     assert loaded.tasks == (Task(task_id="t1", prefix="x = ", suffix="\n", ground_truth="1"),)
     assert loaded.tasks[0].document("2") == "x = 2\n"
     assert [p.line for p in loaded.problems] == [2]
+
+
+def test_a_whole_line_ground_truth_moves_its_line_break_to_the_suffix() -> None:
+    task = Task(task_id="t", prefix="def f():\n", suffix="    return 1\n", ground_truth="    x = 1\n")
+    view = task.at_line_end()
+    assert (view.ground_truth, view.suffix) == ("    x = 1", "\n    return 1\n")
+    assert view.document(view.ground_truth) == task.document(task.ground_truth)
+    assert view.at_line_end() == view
