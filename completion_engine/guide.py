@@ -20,23 +20,32 @@ class EngineGuide:
     """The guide of one completion request: ``doc`` (one version) with the cursor at ``cursor``.
 
     ``names_check``: also run the undefined-names check in :meth:`check` (the engine still skips
-    it on documents above its size limit).
+    it on documents above its size limit).  ``prefetch``: classify the cursor now and start its
+    candidate query without waiting, so it overlaps the model's prompt evaluation.
     """
 
-    def __init__(self, engine: Engine, doc: Document, cursor: int, *, names_check: bool = True) -> None:
+    def __init__(
+        self, engine: Engine, doc: Document, cursor: int, *, names_check: bool = True, prefetch: bool = True
+    ) -> None:
         self.engine = engine
         self.doc = doc
         self.cursor = cursor
         self.names_check = names_check
         self._sites: dict[str, Site | None] = {}
+        if prefetch:
+            site = self._site("")
+            if site is not None:
+                engine.candidates(doc, site, wait_ms=0)
+
+    def _site(self, generated: str) -> Site | None:
+        if generated not in self._sites:
+            self._sites[generated] = self.engine.classify(self.doc, self.cursor, generated)
+        return self._sites[generated]
 
     def site(self, generated: str) -> SiteInfo | None:
         """The identifier site at the end of ``generated`` (None: no site, do not constrain)."""
         t0 = time.perf_counter()
-        if generated in self._sites:
-            site = self._sites[generated]
-        else:
-            site = self._sites[generated] = self.engine.classify(self.doc, self.cursor, generated)
+        site = self._site(generated)
         if site is None:
             return None
         candidates = self.engine.candidates(self.doc, site)

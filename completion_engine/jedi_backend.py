@@ -77,8 +77,24 @@ class JediBackend:
         """Stop the worker (pending queries are cancelled)."""
         self._executor.shutdown(wait=False, cancel_futures=True)
 
-    def candidates(self, doc: Document, site: Site) -> Candidates | None:
-        """The names at ``site`` (None: unknown).  Waits at most ``timeout_ms`` for a new query."""
+    def prepare(self, doc: Document) -> Future[None] | None:
+        """Parse ``doc`` in the worker now, so its first query only pays for inference."""
+        if len(doc.text) > self.settings.max_document_chars:
+            return None
+        return self._executor.submit(self._prepare, doc)
+
+    def _prepare(self, doc: Document) -> None:
+        try:
+            self._script(doc, "", doc.text)
+        except (Exception, RecursionError) as exc:  # noqa: BLE001 - the query will report it
+            log.debug("jedi: parsing %s failed: %r", doc.uri, exc)
+
+    def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates | None:
+        """The names at ``site`` (None: unknown, or not known yet).
+
+        A new site's query waits at most ``wait_ms`` (default ``timeout_ms``), counted from the
+        site's first request; ``wait_ms=0`` only starts the query.
+        """
         t0 = time.perf_counter()
         with self._lock:
             pending = self._sites.get(site.key)
@@ -91,7 +107,8 @@ class JediBackend:
             else:
                 self._sites.move_to_end(site.key)
                 self.memo_hits += 1
-        budget_s = self.settings.timeout_ms / 1000 - (t0 - pending.submitted)
+        limit_ms = self.settings.timeout_ms if wait_ms is None else wait_ms
+        budget_s = limit_ms / 1000 - (t0 - pending.submitted)
         try:
             names = pending.future.result(timeout=max(budget_s, 0.0))
         except (FutureTimeout, CancelledError):

@@ -66,12 +66,19 @@ class Engine(Protocol):
         """Pay start-up costs (imports, caches) now; called once in the background."""
         ...
 
+    def prepare(self, doc: Document) -> None:
+        """Start analysing a new document version in the background (e.g. on didOpen/didChange)."""
+        ...
+
     def classify(self, doc: Document, cursor: int, generated: str = "") -> Site | None:
         """The site at the end of ``generated`` inserted at ``cursor`` (None: do not constrain)."""
         ...
 
-    def candidates(self, doc: Document, site: Site) -> Candidates | None:
-        """The names legal at ``site``; None when unknown (never "nothing exists")."""
+    def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates | None:
+        """The names legal at ``site``; None when unknown (never "nothing exists").
+
+        Waits at most ``wait_ms`` (default: the engine's time-out); ``0`` only starts the query.
+        """
         ...
 
     def check(self, doc: Document, cursor: int, suggestion: str, *, names: bool = True) -> CheckReport:

@@ -12,7 +12,7 @@ SOURCE = "import os\n\n\ndef f(path):\n    x = os.pa|\n    return x\n"
 
 def test_site_with_a_typed_prefix_then_after_a_generated_dot(engine: PythonEngine, doc: MakeDoc) -> None:
     document, cursor = doc(SOURCE)
-    guide: Guide = EngineGuide(engine, document, cursor)
+    guide: Guide = EngineGuide(engine, document, cursor, prefetch=False)
     first = guide.site("")
     assert first is not None and first.kind == "member" and first.typed == "pa"
     assert first.names is not None and first.queried
@@ -52,3 +52,13 @@ def test_a_new_request_on_the_same_version_reuses_the_answer(engine: PythonEngin
     second = EngineGuide(engine, document, cursor).site("th.")
     assert first is not None and second is not None
     assert first.queried and not second.queried and second.names is first.names
+
+
+def test_prefetch_starts_the_cursor_query_at_construction(engine: PythonEngine, doc: MakeDoc) -> None:
+    document, cursor = doc(SOURCE)
+    queries = engine.jedi.queries
+    guide = EngineGuide(engine, document, cursor)
+    assert engine.jedi.queries == queries + 1
+    first = guide.site("")
+    assert first is not None and first.names is not None and not first.queried
+    assert engine.jedi.queries == queries + 1

@@ -1,0 +1,265 @@
+"""Benchmark of the completion engine over real identifier sites mined from installed packages.
+
+Each site is an identifier in a real source file (a member after ``.``, a keyword argument, an
+imported name or module, a bare name in an expression).  The document is the file with the rest of
+that line deleted and the cursor at the identifier's start, as when someone is typing it.  Then, as
+the decoder would: classify the site, query candidates once, re-query the site while the identifier
+grows one character at a time, and narrow per prefix.
+
+    .venv/bin/python benchmarks/engine.py --sites 400
+
+Prints a table (p50/p95 of classification, first candidate query, narrowing; share answered;
+memo hit rate; whether the true name was among the candidates).  Not a test: numbers depend on the
+machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import random
+import sys
+import sysconfig
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from completion_engine import Document, EngineSettings, JediSettings, PythonEngine
+
+DEFAULT_PACKAGES = (
+    "jedi",
+    "pygls",
+    "huggingface_hub",
+    "lsprotocol",
+    "parso",
+    "pyflakes",
+    "tqdm",
+    "platformdirs",
+)
+KIND_SHARE = {"member": 0.5, "name": 0.2, "keyword_arg": 0.15, "import_name": 0.075, "import_module": 0.075}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MinedSite:
+    path: Path
+    root: Path
+    text: str
+    cursor: int
+    expected_kind: str
+    name: str
+
+
+def _offset(lines: list[str], line_starts: list[int], lineno: int, col_bytes: int) -> int:
+    line = lines[lineno - 1]
+    return line_starts[lineno - 1] + len(line.encode("utf-8")[:col_bytes].decode("utf-8", "replace"))
+
+
+def mine_file(path: Path, root: Path) -> list[MinedSite]:
+    """Identifier sites of one file (positions from ``ast``; a ``tokenize``-free, dependency-free miner)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError, RecursionError):
+        return []
+    lines = text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    found: list[MinedSite] = []
+
+    def add(kind: str, lineno: int, col: int, name: str) -> None:
+        cursor = _offset(lines, starts, lineno, col)
+        if text.startswith(name, cursor):
+            found.append(
+                MinedSite(path=path, root=root, text=text, cursor=cursor, expected_kind=kind, name=name)
+            )
+
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Load)
+            and node.end_lineno == node.lineno
+        ):
+            add("member", node.lineno, (node.end_col_offset or 0) - len(node.attr.encode()), node.attr)
+        elif isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg is not None and node.args:
+                    add("keyword_arg", kw.lineno, kw.col_offset, kw.arg)
+            for arg in node.args[1:]:
+                if isinstance(arg, ast.Name):  # a later call argument: a keyword_arg site
+                    add("keyword_arg", arg.lineno, arg.col_offset, arg.id)
+        elif isinstance(node, ast.BinOp) and isinstance(node.right, ast.Name):
+            add("name", node.right.lineno, node.right.col_offset, node.right.id)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            for alias in node.names:
+                if alias.name != "*":
+                    add("import_name", alias.lineno, alias.col_offset, alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                add("import_module", alias.lineno, alias.col_offset, alias.name.split(".")[0])
+    return found
+
+
+def mine(packages: tuple[str, ...], n_sites: int, seed: int) -> list[MinedSite]:
+    """``n_sites`` sites spread over the files of ``packages`` in this interpreter's site-packages."""
+    site_packages = Path(sysconfig.get_paths()["purelib"])
+    by_kind: dict[str, list[MinedSite]] = {k: [] for k in KIND_SHARE}
+    for package in packages:
+        folder = site_packages / package
+        for path in sorted(folder.rglob("*.py")) if folder.is_dir() else []:
+            if path.stat().st_size < 300_000:
+                for site in mine_file(path, site_packages):
+                    by_kind[site.expected_kind].append(site)
+    rng = random.Random(seed)
+    chosen: list[MinedSite] = []
+    for kind, share in KIND_SHARE.items():
+        pool = by_kind[kind]
+        chosen += rng.sample(pool, min(len(pool), round(n_sites * share)))
+    chosen.sort(key=lambda s: (str(s.path), s.cursor))  # files visited in order, like an editing session
+    return chosen
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run(sites: list[MinedSite], timeout_ms: float) -> dict[str, object]:
+    engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=timeout_ms)))
+    t0 = time.perf_counter()
+    engine.warm()
+    warm_ms = (time.perf_counter() - t0) * 1000
+    parse_ms: list[float] = []
+    jedi_parse_ms: list[float] = []
+    classify_ms: list[float] = []
+    query_ms: list[float] = []
+    query_ms_by_kind: dict[str, list[float]] = {}
+    narrow_us: list[float] = []
+    outcome: Counter[str] = Counter()
+    kinds: Counter[tuple[str, str]] = Counter()
+    true_name_listed = answered = 0
+    memo_hits = memo_total = 0
+    for version, mined in enumerate(sites, 1):
+        line_end = mined.text.find("\n", mined.cursor)
+        text = mined.text[: mined.cursor] + (mined.text[line_end:] if line_end >= 0 else "")
+        doc = Document(
+            uri=mined.path.as_uri(), version=version, text=text, path=mined.path, workspace_root=mined.root
+        )
+        t = time.perf_counter()
+        engine.trees.parsed(doc, mined.cursor)
+        parse_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        prepared = engine.jedi.prepare(doc)  # what the server does on didChange, before the request
+        if prepared is not None:
+            prepared.result()
+        jedi_parse_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        site = engine.classify(doc, mined.cursor)
+        classify_ms.append((time.perf_counter() - t) * 1000)
+        kinds[(mined.expected_kind, site.kind if site else "none")] += 1
+        if site is None:
+            outcome["no site"] += 1
+            continue
+        t = time.perf_counter()
+        found = engine.candidates(doc, site)
+        query_ms.append((time.perf_counter() - t) * 1000)
+        query_ms_by_kind.setdefault(site.kind, []).append(query_ms[-1])
+        if found is None:
+            outcome["unknown (binds later)" if site.binds_later else "unknown"] += 1
+            continue
+        outcome["answered"] += 1
+        answered += 1
+        true_name_listed += found.names.is_name(mined.name)
+        for k in range(1, len(mined.name) + 1):
+            t = time.perf_counter()
+            grown = engine.classify(doc, mined.cursor, mined.name[:k])
+            classify_ms.append((time.perf_counter() - t) * 1000)
+            again = engine.candidates(doc, grown) if grown is not None else None
+            memo_total += 1
+            memo_hits += again is not None and again.memoized and again.names is found.names
+            prefix = mined.name[:k]
+            for call in (found.names.feasible, found.names.continuation, found.names.is_name):
+                t = time.perf_counter()
+                call(prefix)
+                narrow_us.append((time.perf_counter() - t) * 1e6)
+    engine.close()
+    total = len(sites)
+    return {
+        "sites": total,
+        "warm_ms": warm_ms,
+        "parse_ms": parse_ms,
+        "jedi_parse_ms": jedi_parse_ms,
+        "load_average": os.getloadavg(),
+        "classify_ms": classify_ms,
+        "query_ms": query_ms,
+        "query_ms_by_kind": query_ms_by_kind,
+        "narrow_us": narrow_us,
+        "outcome": dict(outcome),
+        "kinds": {f"{a}->{b}": n for (a, b), n in sorted(kinds.items())},
+        "answered_share": answered / total if total else 0.0,
+        "true_name_listed": true_name_listed / answered if answered else 0.0,
+        "memo_hit_rate": memo_hits / memo_total if memo_total else 0.0,
+        "jedi_queries": engine.jedi.queries,
+    }
+
+
+def table(result: dict[str, object]) -> str:
+    def row(label: str, values: object, unit: str, target: str) -> str:
+        assert isinstance(values, list)
+        return f"| {label} | {len(values)} | {pct(values, 0.5):.3f} {unit} | {pct(values, 0.95):.3f} {unit} | {target} |"
+
+    by_kind = result["query_ms_by_kind"]
+    assert isinstance(by_kind, dict)
+    lines = [
+        "| measure | n | p50 | p95 | target |",
+        "|---|---|---|---|---|",
+        row("tree-sitter parse per document version", result["parse_ms"], "ms", "-"),
+        row("Jedi parse per document version (prepare)", result["jedi_parse_ms"], "ms", "-"),
+        row("site classification per call", result["classify_ms"], "ms", "p50 <= 1 ms"),
+        row(
+            "first candidate query per site (warm, prepared)",
+            result["query_ms"],
+            "ms",
+            "p50 <= 20, p95 <= 100 ms",
+        ),
+        row("narrowing per call", result["narrow_us"], "us", "p50 <= 20 us"),
+        *(row(f"  first query, {kind} sites", v, "ms", "") for kind, v in sorted(by_kind.items())),
+        "",
+        f"sites: {result['sites']}; outcome: {result['outcome']}",
+        f"answered share: {result['answered_share']:.1%}",
+        f"true name among the candidates when answered: {result['true_name_listed']:.1%}",
+        f"memo hit rate (re-queries with growing prefixes): {result['memo_hit_rate']:.1%} (target >= 80%)",
+        f"Jedi queries: {result['jedi_queries']}; warm-up: {result['warm_ms']:.0f} ms",
+        f"load average at the end: {result['load_average']}",
+        f"expected kind -> classified: {result['kinds']}",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sites", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--timeout-ms", type=float, default=150.0, help="Jedi time-out (default: the engine's)"
+    )
+    parser.add_argument("--packages", nargs="*", default=list(DEFAULT_PACKAGES))
+    parser.add_argument("--json", type=Path, help="also write the raw numbers here")
+    args = parser.parse_args(argv)
+    sites = mine(tuple(args.packages), args.sites, args.seed)
+    if len(sites) < 300:
+        print(f"warning: only {len(sites)} sites mined", file=sys.stderr)
+    result = run(sites, args.timeout_ms)
+    print(table(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
