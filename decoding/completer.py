@@ -1,0 +1,98 @@
+"""One suggestion end to end: prompt → KV-cache reuse → token loop → shaping → stats."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from decoding.constraint import Guide
+from decoding.healing import split_heal
+from decoding.loop import CancelToken, PlainPolicy, run_loop
+from decoding.prompting import FimTokens, build_prompt, detect_fim
+from decoding.runtime import TokenModel
+from decoding.sampling import Sampler
+from decoding.settings import GenerationSettings, GuidanceSettings
+from decoding.shaping import finalize, plan_shape
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompletionRequest:
+    """The document around the cursor."""
+
+    prefix: str
+    suffix: str
+    path: str | None = None
+    language_id: str = "python"
+
+
+@dataclass(slots=True, kw_only=True)
+class DecodeStats:
+    """Per-suggestion figures (attached to LSP items' ``data`` and to dev-data events)."""
+
+    prompt_tokens: int = 0
+    reused_tokens: int = 0
+    generated_tokens: int = 0
+    prompt_ms: float = 0.0
+    generate_ms: float = 0.0
+    model_ms: float = 0.0
+    total_ms: float = 0.0
+    fim: bool = False
+    multiline: bool = False
+    guided: bool = False
+    guidance: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Suggestion:
+    text: str
+    stop_reason: str
+    stats: DecodeStats
+
+
+class Completer:
+    """Turns a :class:`CompletionRequest` into a :class:`Suggestion` on one model (one thread)."""
+
+    def __init__(self, model: TokenModel) -> None:
+        self.model = model
+        self.fim: FimTokens | None = detect_fim(model.metadata(), model.special_id, model.token_text)
+        self._stop_ids = self.fim.stops if self.fim else frozenset()
+        log.info("prompt format for %s: %s", model.name, f"FIM ({self.fim.family})" if self.fim else "prefix-only")
+
+    def complete(self, request: CompletionRequest, generation: GenerationSettings, *,
+                 guide: Guide | None = None, guidance: GuidanceSettings | None = None,
+                 cancel: CancelToken | None = None) -> Suggestion:
+        started = time.perf_counter()
+        stats = DecodeStats(fim=self.fim is not None)
+        plan = plan_shape(request.prefix, request.suffix, generation.max_lines)
+        stats.multiline = plan.multiline
+        max_tokens = max(1, min(generation.max_tokens, self.model.n_ctx // 2))
+        prompt = build_prompt(prefix=request.prefix, suffix=request.suffix, path=request.path,
+                              language_id=request.language_id, budget_tokens=self.model.n_ctx - max_tokens,
+                              tokenize=self.model.tokenize, bos=self.model.bos(), fim=self.fim)
+        stats.prompt_tokens = len(prompt.tokens)
+        if cancel is not None and cancel.cancelled:
+            return Suggestion(text="", stop_reason="cancelled", stats=stats)
+        tokens, heal = (prompt.tokens, b"") if prompt.fim else split_heal(self.model, prompt.tokens,
+                                                                            len(self.model.bos()))
+        stats.reused_tokens = self.model.prime(tokens)
+        stats.prompt_ms = (time.perf_counter() - started) * 1000
+        policy = PlainPolicy(Sampler(generation), self.model)
+        gen = run_loop(self.model, policy, plan, prompt_len=len(tokens), max_tokens=max_tokens,
+                       max_ms=generation.max_ms, started=started, stop_ids=self._stop_ids, cancel=cancel,
+                       heal=heal)
+        stats.generated_tokens = len(gen.tokens)
+        stats.model_ms = gen.model_ms
+        text = "" if gen.stop_reason == "cancelled" else finalize(gen.text, request.suffix, plan)
+        stats.total_ms = (time.perf_counter() - started) * 1000
+        stats.generate_ms = stats.total_ms - stats.prompt_ms
+        log.debug("suggestion: %d chars, stop=%s, prompt=%d (reused %d), gen=%d, %.0f ms",
+                  len(text), gen.stop_reason, stats.prompt_tokens, stats.reused_tokens, stats.generated_tokens,
+                  stats.total_ms)
+        return Suggestion(text=text, stop_reason=gen.stop_reason, stats=stats)

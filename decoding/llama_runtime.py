@@ -1,0 +1,101 @@
+"""llama-cpp-python behind :class:`decoding.runtime.TokenModel` (the only module importing llama_cpp)."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import llama_cpp
+import numpy as np
+
+from decoding.model_source import ModelError
+from decoding.settings import ModelSettings
+
+log = logging.getLogger(__name__)
+
+_PIECE_BUFFER = 256
+
+
+class LlamaRuntime:
+    """One GGUF model and its context, owned by a single worker thread."""
+
+    def __init__(self, path: Path, settings: ModelSettings, *, vocab_only: bool = False) -> None:
+        threads = settings.n_threads or os.cpu_count() or 1
+        try:
+            self._llm = llama_cpp.Llama(
+                model_path=str(path), n_ctx=settings.n_ctx, n_batch=settings.n_batch, n_threads=threads,
+                n_threads_batch=threads, vocab_only=vocab_only, logits_all=False, swa_full=True, verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as e:
+            raise ModelError(f"llama.cpp cannot load {path}: {e}") from e
+        self.path = path
+        self.name = path.name
+        self.n_ctx = self._llm.n_ctx()
+        self.n_vocab = self._llm.n_vocab()
+        self._vocab = self._llm._model.vocab
+        self._ctx = None if vocab_only else self._llm._ctx.ctx
+        self._buffer = ctypes.create_string_buffer(_PIECE_BUFFER)
+        self._add_bos = bool(self._llm._model.add_bos_token()) and self._llm.token_bos() >= 0
+        log.info("loaded %s (n_ctx=%d, vocab=%d, threads=%d)", path, self.n_ctx, self.n_vocab, threads)
+
+    def tokenize(self, text: str, *, special: bool = False) -> list[int]:
+        data = text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace").encode("utf-8")
+        return self._llm.tokenize(data, add_bos=False, special=special) if data else []
+
+    def bos(self) -> list[int]:
+        return [self._llm.token_bos()] if self._add_bos else []
+
+    def piece(self, token: int) -> bytes:
+        if self.is_control(token):
+            return b""
+        n = llama_cpp.llama_token_to_piece(self._vocab, token, self._buffer, _PIECE_BUFFER, 0, False)
+        return bytes(self._buffer.raw[: max(0, n)])
+
+    def is_eog(self, token: int) -> bool:
+        return bool(llama_cpp.llama_vocab_is_eog(self._vocab, token))
+
+    def is_control(self, token: int) -> bool:
+        return bool(llama_cpp.llama_vocab_is_control(self._vocab, token))
+
+    def special_id(self, text: str) -> int | None:
+        ids = self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+        if len(ids) == 1 and self.token_text(ids[0]) == text:
+            return ids[0]
+        return None
+
+    def token_text(self, token: int) -> str:
+        return self._llm._model.token_get_text(token)
+
+    def metadata(self) -> dict[str, str]:
+        return dict(self._llm.metadata)
+
+    def cached(self) -> Sequence[int]:
+        return self._llm.input_ids[: self._llm.n_tokens].tolist()
+
+    def prime(self, tokens: Sequence[int]) -> int:
+        if not tokens:
+            raise ValueError("empty prompt")
+        if len(tokens) > self.n_ctx:
+            raise ValueError(f"prompt of {len(tokens)} tokens exceeds n_ctx={self.n_ctx}")
+        cached = self._llm.input_ids[: self._llm.n_tokens]
+        n = min(len(cached), len(tokens) - 1)  # re-evaluate at least one token to get its logits
+        same = np.flatnonzero(cached[:n] != np.asarray(tokens[:n], dtype=cached.dtype))
+        reuse = int(same[0]) if same.size else n
+        self._llm.n_tokens = reuse
+        self._llm.eval(list(tokens[reuse:]))
+        return reuse
+
+    def append(self, tokens: Sequence[int]) -> None:
+        if self._llm.n_tokens + len(tokens) > self.n_ctx:
+            raise ValueError("context full")
+        self._llm.eval(list(tokens))
+
+    def truncate(self, n_keep: int) -> None:
+        self._llm.n_tokens = min(n_keep, self._llm.n_tokens)
+
+    def logits(self) -> np.ndarray:
+        ptr = llama_cpp.llama_get_logits_ith(self._ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))

@@ -1,0 +1,92 @@
+"""LSP feature handlers: each one short — document → service → LSP types, ``None`` when empty."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from lsp_server.positions import cursor_offset
+from lsp_server.server import (
+    ACCEPT_COMMAND,
+    GhostwiseServer,
+    accept_command,
+    completion_item,
+    settings_section,
+)
+
+log = logging.getLogger(__name__)
+
+
+def create_server() -> GhostwiseServer:
+    """A server with every feature registered."""
+    server = GhostwiseServer()
+    background: set[asyncio.Task[None]] = set()
+
+    def spawn(coro: object) -> None:
+        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+        background.add(task)
+        task.add_done_callback(background.discard)
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: GhostwiseServer, params: types.InitializeParams) -> None:
+        text_doc = params.capabilities.text_document
+        ls.client_has_inline = bool(text_doc and text_doc.inline_completion is not None)
+        root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
+        root_path = to_fs_path(root) if root else None
+        ls.service.workspace_root = Path(root_path) if root_path else None
+        ls.apply_settings(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: GhostwiseServer, params: types.InitializedParams) -> None:
+        spawn(ls.load_model())
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def did_change_configuration(ls: GhostwiseServer, params: types.DidChangeConfigurationParams) -> None:
+        if ls.apply_settings(settings_section(params.settings)):
+            spawn(ls.load_model())
+        else:
+            ls.send_status("ready" if ls.service.ready else ("error" if ls.load_error else "loading"),
+                           ls.load_error or "")
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: GhostwiseServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.scheduler.forget(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def inline_completion(ls: GhostwiseServer,
+                                params: types.InlineCompletionParams) -> types.InlineCompletionList | None:
+        result = await ls.suggest(params.text_document.uri, params.position)
+        if result is None:
+            return None
+        suggestion, suggestion_id = result
+        item = types.InlineCompletionItem(
+            insert_text=suggestion.text, range=types.Range(start=params.position, end=params.position),
+            command=accept_command(suggestion_id))
+        return types.InlineCompletionList(items=[item])
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", "(", " "]))
+    async def completion(ls: GhostwiseServer, params: types.CompletionParams) -> types.CompletionList | None:
+        if not ls.use_completion_fallback():
+            return None
+        result = await ls.suggest(params.text_document.uri, params.position)
+        if result is None:
+            return None
+        doc = ls.workspace.get_text_document(params.text_document.uri)
+        offset = cursor_offset(doc, params.position)
+        line_before = doc.source[doc.source.rfind("\n", 0, offset) + 1: offset]
+        return types.CompletionList(is_incomplete=True,
+                                    items=[completion_item(*result, params.position, line_before)])
+
+    @server.command(ACCEPT_COMMAND)
+    def accept(ls: GhostwiseServer, *args: object) -> None:
+        log.debug("accepted %s", args)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: GhostwiseServer, *args: object) -> None:
+        ls.scheduler.shutdown()
+
+    return server

@@ -1,0 +1,186 @@
+"""The ghostwise language server (pygls 2): ghost text, a completion fallback, settings, status."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from decoding.completer import Suggestion
+from decoding.loop import CancelToken
+from decoding.model_source import ModelError
+from lsp_server import __version__
+from lsp_server.config import RELOAD_FIELDS, ServerSettings, parse_settings
+from lsp_server.positions import cursor_offset
+from lsp_server.scheduler import Scheduler, Superseded
+from lsp_server.service import CompletionService, DocumentInput, ModelNotReady
+
+log = logging.getLogger(__name__)
+
+STATUS_NOTIFICATION = "ghostwise/status"
+ACCEPT_COMMAND = "ghostwise.accept"
+
+
+class GhostwiseServer(LanguageServer):
+    """Server state: settings, the completion service and its scheduler."""
+
+    def __init__(self) -> None:
+        super().__init__("ghostwise", __version__)
+        self.settings = ServerSettings()
+        self.service = CompletionService(self.settings)
+        self.scheduler = Scheduler()
+        self.client_has_inline = False
+        self.load_error: str | None = None
+        self._shown_errors: set[str] = set()
+
+    # -- user-facing messages --------------------------------------------------------------
+    def show_once(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
+        """``window/showMessage`` a message once per session; always log it."""
+        log.log(logging.ERROR if kind == types.MessageType.Error else logging.WARNING, "%s", message)
+        if message not in self._shown_errors:
+            self._shown_errors.add(message)
+            self.window_show_message(types.ShowMessageParams(type=kind, message=f"ghostwise: {message}"))
+
+    def send_status(self, state: str, message: str = "") -> None:
+        self.protocol.notify(STATUS_NOTIFICATION, {
+            "state": state, "model": self.service.model_name or self.settings.model,
+            "guided": self.settings.guided.enabled, "message": message,
+        })
+
+    # -- settings and model ------------------------------------------------------------------
+    def apply_settings(self, raw: object) -> bool:
+        """Merge settings; return True when the model must be reloaded."""
+        new, errors = parse_settings(raw, self.settings)
+        for error in errors:
+            self.show_once(error, types.MessageType.Warning)
+        reload = any(getattr(new, f) != getattr(self.settings, f) for f in RELOAD_FIELDS)
+        self.settings = new
+        self.service.settings = new
+        logging.getLogger().setLevel(new.log_level.upper())
+        # pygls logs every message at info: only show its traffic when debugging
+        logging.getLogger("pygls").setLevel(logging.DEBUG if new.log_level == "debug" else logging.WARNING)
+        return reload
+
+    async def load_model(self) -> None:
+        """Load the configured model on the model thread, reporting ``$/progress`` and status."""
+        self.send_status("loading", f"loading {self.settings.model}")
+        reporter = ProgressReporter(self) if self._client_supports_progress() else None
+        if reporter:
+            await reporter.begin(f"Loading model {self.settings.model}")
+        try:
+            await self.scheduler.call(self.service.unload)
+            await self.scheduler.call(lambda: self.service.load(reporter.report if reporter else None))
+        except ModelError as e:
+            self.load_error = str(e)
+            self.show_once(f"{e}. Completions are off until the model setting is fixed.")
+            self.send_status("error", str(e))
+        except Exception as e:  # llama.cpp and friends raise broadly; never kill the server
+            log.exception("model load failed")
+            self.load_error = f"cannot load model {self.settings.model}: {e}"
+            self.show_once(self.load_error)
+            self.send_status("error", self.load_error)
+        else:
+            self.load_error = None
+            self.send_status("ready", f"{self.service.model_name} ready")
+        finally:
+            if reporter:
+                reporter.end("ready" if self.load_error is None else "failed")
+
+    def _client_supports_progress(self) -> bool:
+        window = self.client_capabilities.window
+        return bool(window and window.work_done_progress)
+
+    # -- completions -----------------------------------------------------------------------
+    async def suggest(self, uri: str, position: types.Position) -> tuple[Suggestion, str] | None:
+        """The newest suggestion for ``uri`` at ``position`` and its id, or None (empty answer)."""
+        if not self.service.ready:
+            return None
+        doc = self.workspace.get_text_document(uri)
+        try:
+            text = doc.source
+        except (OSError, UnicodeDecodeError) as e:
+            log.info("cannot read %s: %s", uri, e)
+            return None
+        path = to_fs_path(uri)
+        snapshot = DocumentInput(uri=uri, text=text, offset=cursor_offset(doc, position),
+                                 path=Path(path) if path else None, language_id=doc.language_id or "",
+                                 version=doc.version or 0)
+
+        def work(cancel: CancelToken) -> Suggestion:
+            return self.service.complete(snapshot, cancel=cancel)
+
+        try:
+            suggestion = await self.scheduler.latest(uri, work, debounce_ms=self.settings.debounce_ms)
+        except (Superseded, ModelNotReady):
+            return None
+        if not suggestion.text:
+            return None
+        return suggestion, uuid.uuid4().hex
+
+    def use_completion_fallback(self) -> bool:
+        mode = self.settings.completion_fallback
+        return mode == "always" or (mode == "auto" and not self.client_has_inline)
+
+
+class ProgressReporter:
+    """``$/progress`` for the model load, callable from the model thread."""
+
+    def __init__(self, server: GhostwiseServer) -> None:
+        self._server = server
+        self._token = f"ghostwise-load-{uuid.uuid4().hex[:8]}"
+        self._loop = asyncio.get_running_loop()
+        self._active = False
+
+    async def begin(self, title: str) -> None:
+        try:
+            await self._server.work_done_progress.create_async(self._token)
+        except Exception as e:  # the client may refuse; loading goes on without progress
+            log.info("client refused work-done progress: %s", e)
+            return
+        self._active = True
+        self._server.work_done_progress.begin(self._token, types.WorkDoneProgressBegin(title=title))
+
+    def report(self, message: str, fraction: float | None) -> None:
+        if not self._active:
+            return
+        value = types.WorkDoneProgressReport(
+            message=message, percentage=None if fraction is None else int(fraction * 100))
+        self._loop.call_soon_threadsafe(self._server.work_done_progress.report, self._token, value)
+
+    def end(self, message: str) -> None:
+        if self._active:
+            self._server.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
+
+
+def completion_item(suggestion: Suggestion, suggestion_id: str, position: types.Position,
+                    line_before: str) -> types.CompletionItem:
+    """The fallback item: a full-line edit, clearly labelled as a ghostwise suggestion."""
+    first = suggestion.text.split("\n", 1)[0].strip()
+    full = line_before + suggestion.text
+    return types.CompletionItem(
+        label=f"✦ {first}" if first else "✦ ghostwise", kind=types.CompletionItemKind.Snippet,
+        detail="ghostwise suggestion", documentation=suggestion.text,
+        filter_text=full, sort_text="\u0000", preselect=True,
+        insert_text_format=types.InsertTextFormat.PlainText,
+        text_edit=types.TextEdit(range=types.Range(start=types.Position(line=position.line, character=0),
+                                                   end=position), new_text=full),
+        command=accept_command(suggestion_id),
+        data={"id": suggestion_id, "stats": suggestion.stats.to_dict()},
+    )
+
+
+def accept_command(suggestion_id: str) -> types.Command:
+    return types.Command(title="ghostwise: accepted", command=ACCEPT_COMMAND, arguments=[suggestion_id])
+
+
+def settings_section(settings: Any) -> Any:
+    """``settings.ghostwise`` when the client nests it (VS Code), else the object itself."""
+    if isinstance(settings, dict) and isinstance(settings.get("ghostwise"), dict):
+        return settings["ghostwise"]
+    return settings

@@ -1,0 +1,101 @@
+"""The completion path shared by the LSP server, the CLI and ``ghostwise bench``.
+
+It owns the loaded model (one generation at a time) and binds the completion engine to each
+request, so every caller gets the same prompts, the same guidance and the same shaping.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from decoding.completer import CompletionRequest, Completer, Suggestion
+from decoding.constraint import Guide
+from decoding.loop import CancelToken
+from decoding.model_source import ModelError, Progress, resolve_model
+from decoding.settings import GenerationSettings, GuidanceSettings
+from lsp_server.config import ServerSettings
+
+log = logging.getLogger(__name__)
+
+
+class ModelNotReady(Exception):
+    """No model is loaded (still loading, or loading failed)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentInput:
+    """A document snapshot and the cursor's character offset in it."""
+
+    uri: str
+    text: str
+    offset: int
+    path: Path | None = None
+    language_id: str = "python"
+    version: int = 0
+
+
+class CompletionService:
+    """Loads the configured model and answers completion requests (thread-safe, serialized)."""
+
+    def __init__(self, settings: ServerSettings, workspace_root: Path | None = None) -> None:
+        self.settings = settings
+        self.workspace_root = workspace_root
+        self._completer: Completer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def ready(self) -> bool:
+        return self._completer is not None
+
+    @property
+    def model_name(self) -> str:
+        return self._completer.model.name if self._completer else ""
+
+    def load(self, progress: Progress | None = None) -> None:
+        """Resolve and load ``settings.model`` (blocking); raises :class:`ModelError`."""
+        from decoding.llama_runtime import LlamaRuntime
+
+        path = resolve_model(self.settings.model, progress)
+        if progress:
+            progress(f"Loading {path.name}", None)
+        runtime = LlamaRuntime(path, self.settings.model_settings())
+        with self._lock:
+            self._completer = Completer(runtime)
+
+    def unload(self) -> None:
+        with self._lock:
+            self._completer = None
+
+    def complete(self, doc: DocumentInput, *, generation: GenerationSettings | None = None,
+                 guidance: GuidanceSettings | None = None, cancel: CancelToken | None = None) -> Suggestion:
+        """One suggestion at ``doc.offset`` (offsets past the end are clamped)."""
+        offset = max(0, min(doc.offset, len(doc.text)))
+        request = CompletionRequest(prefix=doc.text[:offset], suffix=doc.text[offset:],
+                                    path=self._display_path(doc.path), language_id=doc.language_id)
+        guidance = guidance or self.settings.guidance()
+        with self._lock:
+            if self._completer is None:
+                raise ModelNotReady("the model is not loaded")
+            guide = self._guide(doc, offset) if guidance.guided else None
+            return self._completer.complete(request, generation or self.settings.generation(), guide=guide,
+                                            guidance=guidance, cancel=cancel)
+
+    def _guide(self, doc: DocumentInput, offset: int) -> Guide | None:
+        """The completion engine bound to this snapshot (Python only)."""
+        return None
+
+    def _display_path(self, path: Path | None) -> str | None:
+        if path is None:
+            return None
+        if self.workspace_root is not None:
+            try:
+                return path.resolve().relative_to(self.workspace_root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.name
+
+
+__all__ = ["CompletionService", "DocumentInput", "ModelError", "ModelNotReady"]

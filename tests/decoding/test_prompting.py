@@ -1,0 +1,100 @@
+"""FIM detection and prompt building against GGUF files written here, loaded by llama.cpp (vocab only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from decoding.llama_runtime import LlamaRuntime
+from decoding.prompting import FAMILIES, build_prompt, detect_fim
+from decoding.settings import ModelSettings
+from tests.decoding.gguf_factory import write_vocab_gguf
+
+QWEN = next(f for f in FAMILIES if f.name == "qwen2.5-coder")
+FAMILY_CASES = {f.name: f for f in FAMILIES}
+
+
+def text_of(model: LlamaRuntime, tokens: list[int]) -> str:
+    return b"".join(model.piece(t) for t in tokens).decode()
+
+
+def load(path: Path) -> LlamaRuntime:
+    return LlamaRuntime(path, ModelSettings(n_ctx=2048), vocab_only=True)
+
+
+def family_model(tmp_path: Path, family_name: str, *, metadata: bool) -> tuple[LlamaRuntime, dict[str, int]]:
+    family = FAMILY_CASES[family_name]
+    specials = [family.prefix, family.suffix, family.middle, *family.stops]
+    if family.file_sep and family.file_sep not in specials:
+        specials.append(family.file_sep)
+    meta = {"pre": family.prefix, "suf": family.suffix, "mid": family.middle} if metadata else None
+    ids = write_vocab_gguf(tmp_path / f"{family_name}.gguf", specials, fim_metadata=meta)
+    return load(tmp_path / f"{family_name}.gguf"), ids
+
+
+@pytest.mark.parametrize("family_name", sorted(FAMILY_CASES))
+@pytest.mark.parametrize("metadata", [True, False], ids=["gguf-metadata", "sentinel-strings"])
+def test_detects_fim_tokens(tmp_path: Path, family_name: str, metadata: bool) -> None:
+    model, ids = family_model(tmp_path, family_name, metadata=metadata)
+    family = FAMILY_CASES[family_name]
+    fim = detect_fim(model.metadata(), model.special_id, model.token_text)
+    assert fim is not None
+    assert (fim.prefix, fim.suffix, fim.middle) == (ids[family.prefix], ids[family.suffix], ids[family.middle])
+    assert {ids[s] for s in family.stops} <= fim.stops
+    if not metadata:
+        assert fim.family == family_name
+
+
+def test_no_fim_tokens_means_prefix_only(tmp_path: Path) -> None:
+    write_vocab_gguf(tmp_path / "plain.gguf", ["<|im_start|>"])
+    model = load(tmp_path / "plain.gguf")
+    assert detect_fim(model.metadata(), model.special_id, model.token_text) is None
+
+
+def test_psm_prompt_uses_the_models_own_tokens(tmp_path: Path) -> None:
+    model, ids = family_model(tmp_path, "deepseek-coder", metadata=False)
+    fim = detect_fim(model.metadata(), model.special_id, model.token_text)
+    assert fim is not None
+    prompt = build_prompt(prefix="def f(x):\n    return ", suffix="\n\nprint(f(2))\n", path="pkg/mod.py",
+                          language_id="python", budget_tokens=1000, tokenize=model.tokenize, bos=model.bos(), fim=fim)
+    tokens = prompt.tokens
+    pre, suf, mid = (ids[t] for t in ("<｜fim▁begin｜>", "<｜fim▁hole｜>", "<｜fim▁end｜>"))
+    assert tokens[0] == pre and tokens[-1] == mid and tokens.count(suf) == 1
+    between = tokens[1: tokens.index(suf)]
+    assert text_of(model, between) == "# pkg/mod.py\ndef f(x):\n    return "  # path as a comment
+    assert text_of(model, tokens[tokens.index(suf) + 1: -1]) == "\n\nprint(f(2))\n"
+
+
+def test_file_separator_families_name_the_file_with_their_token(tmp_path: Path) -> None:
+    model, ids = family_model(tmp_path, "qwen2.5-coder", metadata=True)
+    fim = detect_fim(model.metadata(), model.special_id, model.token_text)
+    assert fim is not None and fim.file_sep == ids["<|file_sep|>"]
+    prompt = build_prompt(prefix="x = ", suffix="", path="a/b.py", language_id="python", budget_tokens=100,
+                          tokenize=model.tokenize, bos=[], fim=fim)
+    assert prompt.tokens[0] == ids["<|file_sep|>"]
+    assert text_of(model, prompt.tokens[1: prompt.tokens.index(fim.prefix)]) == "a/b.py\n"
+    assert "#" not in text_of(model, prompt.tokens)
+
+
+def test_budget_cuts_whole_lines_and_keeps_the_cursor_line(tmp_path: Path) -> None:
+    model, _ = family_model(tmp_path, "starcoder2", metadata=False)
+    fim = detect_fim(model.metadata(), model.special_id, model.token_text)
+    prefix = "".join(f"line_{i} = {i}\n" for i in range(200)) + "result = line_1"
+    suffix = "".join(f"after_{i} = {i}\n" for i in range(200))
+    prompt = build_prompt(prefix=prefix, suffix=suffix, path=None, language_id="python", budget_tokens=400,
+                          tokenize=model.tokenize, bos=[], fim=fim)
+    assert len(prompt.tokens) <= 400
+    kept_prefix = prefix[len(prefix) - prompt.prefix_chars:]
+    kept_suffix = suffix[: prompt.suffix_chars]
+    assert kept_prefix.startswith("line_") and kept_prefix.endswith("result = line_1")
+    assert kept_suffix.endswith("\n") and 0 < prompt.suffix_chars < len(suffix)
+    assert prompt.suffix_chars <= prompt.prefix_chars  # the suffix gets at most a quarter
+
+
+def test_prefix_only_prompt_with_path_comment(runtime: LlamaRuntime) -> None:
+    prompt = build_prompt(prefix="import os\n", suffix="ignored", path="tool.py", language_id="python",
+                          budget_tokens=100, tokenize=runtime.tokenize, bos=runtime.bos(), fim=None)
+    assert prompt.tokens[:1] == runtime.bos()
+    assert text_of(runtime, prompt.tokens[1:]) == "# tool.py\nimport os\n"
+    assert prompt.suffix_chars == 0 and not prompt.fim

@@ -1,0 +1,58 @@
+"""Helpers to drive the real server over stdio with pytest-lsp's client."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+SERVER = [sys.executable, "-m", "lsp_server", "--stdio"]
+CONFIG = ClientServerConfig(server_command=SERVER)
+
+
+def capabilities(*, inline: bool = True, progress: bool = True) -> types.ClientCapabilities:
+    return types.ClientCapabilities(
+        text_document=types.TextDocumentClientCapabilities(
+            inline_completion=types.InlineCompletionClientCapabilities() if inline else None,
+            completion=types.CompletionClientCapabilities()),
+        window=types.WindowClientCapabilities(work_done_progress=progress))
+
+
+def watch_status(client: LanguageClient) -> list[dict[str, Any]]:
+    """Collect ``ghostwise/status`` notifications into a list."""
+    statuses: list[dict[str, Any]] = []
+
+    @client.feature("ghostwise/status")
+    def _status(params: Any) -> None:
+        statuses.append({k: getattr(params, k, None) for k in ("state", "model", "guided", "message")})
+
+    return statuses
+
+
+async def start(client: LanguageClient, *, options: dict[str, Any] | None = None, inline: bool = True,
+                root_uri: str | None = None) -> list[dict[str, Any]]:
+    """Initialize and wait until the model has loaded (or failed); return the statuses seen."""
+    statuses = watch_status(client)
+    await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities(inline=inline), initialization_options=options or {}, root_uri=root_uri))
+    for _ in range(600):
+        if statuses and statuses[-1]["state"] in ("ready", "error"):
+            return statuses
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"model did not load: {statuses}")
+
+
+def open_doc(client: LanguageClient, uri: str, text: str, language_id: str = "python", version: int = 1) -> None:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text)))
+
+
+async def inline(client: LanguageClient, uri: str, line: int, character: int) -> types.InlineCompletionList | None:
+    result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=character),
+        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic)))
+    assert result is None or isinstance(result, types.InlineCompletionList), result
+    return result
