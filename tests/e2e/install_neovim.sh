@@ -11,6 +11,10 @@ ROOT="$CACHE/nvim-sid"
 WRAPPER="$ROOT/nvim"
 MIRROR="${GHOSTWISE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 log() { echo "[install_neovim] $*" >&2; }
+# Exit 75 (EX_TEMPFAIL) means "Neovim 0.12 cannot be obtained on this machine": the tests skip.
+unavailable() { log "UNAVAILABLE: $*"; exit 75; }
+command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || unavailable "needs apt-get and dpkg-deb (Debian)"
+[ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ] || unavailable "only amd64 is supported"
 
 if [ -x "$WRAPPER" ] && "$WRAPPER" --version 2>/dev/null | head -1 | grep -q 'NVIM v0\.1[2-9]'; then
   echo "$WRAPPER"; exit 0
@@ -27,7 +31,7 @@ APT_OPTS=(
   -o "APT::Architecture=amd64" -o "APT::Architectures::=amd64" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root"
 )
 log "apt-get update (sid, private lists in $APT)"
-apt-get "${APT_OPTS[@]}" update -qq >&2
+apt-get "${APT_OPTS[@]}" update -qq >&2 || unavailable "apt-get update from Debian sid failed"
 
 # neovim + the transitive closure of its Depends (alternatives: the first), plus libc6/libgcc-s1 so
 # that the loader and libc match what sid's binaries were built against.
@@ -57,7 +61,8 @@ while ((${#queue[@]})); do
   done
 done
 log "downloading ${#pkgs[@]} packages: ${pkgs[*]}"
-(cd "$ROOT/debs" && rm -f ./*.deb && apt-get "${APT_OPTS[@]}" download "${pkgs[@]}" >&2)
+(cd "$ROOT/debs" && rm -f ./*.deb && apt-get "${APT_OPTS[@]}" download "${pkgs[@]}" >&2) \
+  || unavailable "apt-get download ${pkgs[*]} failed"
 
 rm -rf "$ROOT/tree"; mkdir -p "$ROOT/tree"
 for deb in "$ROOT"/debs/*.deb; do dpkg-deb -x "$deb" "$ROOT/tree"; done

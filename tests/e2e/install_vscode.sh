@@ -13,6 +13,9 @@ RG_ASSET=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
 mkdir -p "$CACHE"
 
 log() { echo "[install_vscode] $*" >&2; }
+# Exit 75 (EX_TEMPFAIL) means "a dependency cannot be installed on this machine": the tests skip.
+unavailable() { log "UNAVAILABLE: $*"; exit 75; }
+command -v node >/dev/null && command -v npm >/dev/null || unavailable "node and npm are needed"
 
 # 1. Debian packages (build tools for code-server's native modules, ripgrep, chromium).
 APT_PKGS=(build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep chromium)
@@ -23,8 +26,10 @@ done
 if ((${#missing[@]})); then
   log "apt-get install ${missing[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  command -v apt-get >/dev/null || unavailable "no apt-get to install ${missing[*]}"
+  $SUDO apt-get update -qq >&2 || unavailable "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+    || unavailable "apt-get install ${missing[*]} failed"
 fi
 
 # 2. code-server from npm. @vscode/ripgrep downloads rg in its postinstall (no internet here):
@@ -42,8 +47,8 @@ if [ ! -f "$CS_DIR/.installed" ]; then
   log "npm install code-server@$CODE_SERVER_VERSION into $CS_DIR (several minutes: native modules)"
   mkdir -p "$CS_DIR"
   [ -f "$CS_DIR/package.json" ] || echo '{"name":"ghostwise-e2e-code-server","private":true}' > "$CS_DIR/package.json"
-  (cd "$CS_DIR" && npm_config_yes=true npm install --no-audit --no-fund --unsafe-perm \
-      "code-server@$CODE_SERVER_VERSION" >&2)
+  (cd "$CS_DIR" && npm_config_yes=true npm_config_unsafe_perm=true npm install --no-audit --no-fund \
+      "code-server@$CODE_SERVER_VERSION" >&2) || unavailable "npm install code-server@$CODE_SERVER_VERSION failed"
   "$CS_BIN" --version >&2
   touch "$CS_DIR/.installed"
 fi
@@ -51,7 +56,8 @@ fi
 # 3. playwright-core (the driver; uses /usr/bin/chromium, downloads no browser).
 if [ ! -d "$HERE/vscode/node_modules/playwright-core" ]; then
   log "npm ci in $HERE/vscode"
-  (cd "$HERE/vscode" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2)
+  (cd "$HERE/vscode" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2) \
+    || unavailable "npm ci (playwright-core) failed"
 fi
 
 echo "$CS_BIN"

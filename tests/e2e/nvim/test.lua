@@ -1,0 +1,147 @@
+-- Headless Neovim 0.12 end-to-end test of ghostwise's inline completion (run by test_neovim.py):
+--   nvim --headless --clean -u tests/e2e/nvim/test.lua
+-- Environment: GW_INIT_LUA (the documented editors/nvim/init.lua), GW_SERVER_CMD (JSON array),
+-- GW_FILE (the Python file to edit), GW_RESULT (where the JSON result goes), GW_TIMEOUT_MS.
+-- Steps run in a coroutine resumed by timers (insert mode and autocommands need the main loop):
+-- open the file, wait for the model, type in insert mode, wait for the ghost-text extmark, accept it
+-- with <Tab> (the documented mapping: vim.lsp.inline_completion.get()), check the buffer, then
+-- type and leave insert mode while a request is pending (Neovim cancels it).
+
+local result = { ok = false, steps = {} }
+local started = vim.uv.hrtime()
+local function elapsed() return (vim.uv.hrtime() - started) / 1e9 end
+local function step(msg)
+  table.insert(result.steps, ('%.1fs %s'):format(elapsed(), msg))
+end
+
+local function finish()
+  local f = assert(io.open(os.getenv('GW_RESULT'), 'w'))
+  f:write(vim.json.encode(result))
+  f:close()
+  vim.cmd(result.ok and 'qa!' or 'cquit! 1')
+end
+
+-- The documented configuration, then only the command changed (the test runs the server through
+-- lsp_tap.py, which records the traffic) and the status recorded.
+dofile(assert(os.getenv('GW_INIT_LUA'), 'GW_INIT_LUA not set'))
+local status = {}
+vim.lsp.config('ghostwise', {
+  cmd = vim.json.decode((assert(os.getenv('GW_SERVER_CMD'), 'GW_SERVER_CMD not set'))),
+  root_markers = { 'main.py' },
+  handlers = {
+    ['ghostwise/status'] = function(_, params) table.insert(status, params) end,
+  },
+})
+
+local ns = vim.api.nvim_create_namespace('nvim.lsp.inline_completion')
+
+--- The ghost text currently shown: first line (virt_text) and further lines (virt_lines).
+local function ghost(buf)
+  for _, mark in ipairs(vim.api.nvim_buf_get_extmarks(buf, ns, 0, -1, { details = true })) do
+    local details = mark[4]
+    if details.virt_text then
+      local first = {}
+      for _, chunk in ipairs(details.virt_text) do table.insert(first, chunk[1]) end
+      local more = {}
+      for _, line in ipairs(details.virt_lines or {}) do
+        local parts = {}
+        for _, chunk in ipairs(line) do table.insert(parts, chunk[1]) end
+        table.insert(more, table.concat(parts))
+      end
+      return { row = mark[2], col = mark[3], text = table.concat(first), lines = more }
+    end
+  end
+end
+
+local co
+local function sleep(ms)
+  vim.defer_fn(function() assert(coroutine.resume(co)) end, ms)
+  coroutine.yield()
+end
+local function wait_for(what, fn, timeout_ms)
+  local deadline = elapsed() + timeout_ms / 1000
+  while true do
+    local value = fn()
+    if value then return value end
+    if elapsed() > deadline then error(('timed out after %d ms waiting for %s'):format(timeout_ms, what), 0) end
+    sleep(100)
+  end
+end
+
+local function main()
+  local timeout_ms = tonumber(os.getenv('GW_TIMEOUT_MS') or '180000')
+  vim.cmd.edit(vim.fn.fnameescape((assert(os.getenv('GW_FILE'), 'GW_FILE not set'))))
+  local buf = vim.api.nvim_get_current_buf()
+  local client = wait_for('the ghostwise client to attach', function()
+    return vim.lsp.get_clients({ bufnr = buf, name = 'ghostwise' })[1]
+  end, 30000)
+  wait_for('initialize', function() return client.initialized end, 60000)
+  result.offset_encoding = client.offset_encoding
+  result.inline_provider = client.server_capabilities.inlineCompletionProvider ~= nil
+  step('attached, encoding ' .. client.offset_encoding)
+  wait_for('the model (ghostwise/status ready)', function()
+    local last = status[#status]
+    if last and last.state == 'error' then error('server status error: ' .. last.message, 0) end
+    return last and last.state == 'ready'
+  end, timeout_ms)
+  result.status = status[#status]
+  step('model ready: ' .. result.status.model)
+
+  -- Type at the end of the last line, in insert mode, like a user.
+  local last = vim.api.nvim_buf_line_count(buf)
+  vim.api.nvim_win_set_cursor(0, { last, #vim.api.nvim_buf_get_lines(buf, last - 1, last, false)[1] })
+  vim.api.nvim_input('A')
+  sleep(50)
+  for ch in ('return '):gmatch('.') do
+    vim.api.nvim_input(ch)
+    sleep(60)
+  end
+  result.mode_while_typing = vim.api.nvim_get_mode().mode
+  local shown = wait_for('the ghost-text extmark', function() return ghost(buf) end, 60000)
+  result.ghost = shown
+  local before = vim.api.nvim_buf_get_lines(buf, shown.row, shown.row + 1, false)[1]
+  result.line_before = before
+  step(('ghost text %q'):format(shown.text))
+
+  -- Accept with <Tab> (the documented mapping calls vim.lsp.inline_completion.get()).
+  vim.api.nvim_input('<Tab>')
+  wait_for('the suggestion to be applied', function() return ghost(buf) == nil and vim.api.nvim_buf_get_lines(buf, shown.row, shown.row + 1, false)[1] ~= before end, 5000)
+  local lines = vim.api.nvim_buf_get_lines(buf, shown.row, shown.row + 1 + #shown.lines, false)
+  result.lines_after = lines
+  local expected_first = before:sub(1, shown.col) .. shown.text .. before:sub(shown.col + 1)
+  if lines[1] ~= expected_first then
+    error(('accepted line %q, expected %q'):format(lines[1], expected_first), 0)
+  end
+  for i, more in ipairs(shown.lines) do
+    if lines[i + 1] ~= more then error(('accepted line %d is %q, expected %q'):format(i + 1, lines[i + 1], more), 0) end
+  end
+  result.cursor_after = vim.api.nvim_win_get_cursor(0)
+  step('accepted: ' .. lines[1])
+
+  -- A request still pending when insert mode is left is cancelled by Neovim ($/cancelRequest).
+  vim.api.nvim_input('<CR>')
+  sleep(50)
+  vim.api.nvim_input('x')
+  sleep(260) -- past Neovim's 200 ms debounce: the request is out
+  vim.api.nvim_input('<Esc>')
+  sleep(1500)
+  result.mode_at_end = vim.api.nvim_get_mode().mode
+  result.ok = true
+end
+
+co = coroutine.create(function()
+  local ok, err = xpcall(main, debug.traceback)
+  if not ok then
+    result.error = tostring(err)
+    result.buffer = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  end
+  finish()
+end)
+
+-- Hard stop, whatever happens.
+vim.defer_fn(function()
+  result.error = 'global timeout'
+  finish()
+end, tonumber(os.getenv('GW_TIMEOUT_MS') or '180000') + 120000)
+
+vim.schedule(function() assert(coroutine.resume(co)) end)

@@ -1,0 +1,56 @@
+"""VS Code end-to-end: the built .vsix in code-server 4.100.3 (VS Code 1.100.3), real server and model.
+
+Driven by playwright-core in Debian's chromium (vscode/drive.mjs): open a Python file, see ghost text
+from the default model, type through it, accept with Tab and compare the saved file with what was
+shown, check that the accept command reached the server, type fast and check that the stale requests
+VS Code cancelled were answered as cancelled. Set GHOSTWISE_UPDATE_SCREENSHOTS=1 to refresh
+docs/images/vscode-ghost-text.png from the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from tests.e2e.conftest import E2E, REPO, build_vsix, read_tap, run_installer, tapped_server_command
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(2400)]
+
+
+def test_vscode_ghost_text(e2e_out) -> None:
+    code_server = run_installer("install_vscode.sh")
+    vsix = build_vsix()
+    tap_log = e2e_out / "tap.jsonl"
+    env = {
+        **os.environ,
+        "GW_CODE_SERVER": str(code_server),
+        "GW_VSIX": str(vsix),
+        "GW_WORK": str(e2e_out / "work"),
+        "GW_OUT": str(e2e_out),
+        "GW_SERVER_CMD": json.dumps(tapped_server_command(tap_log)),
+        "GW_TAP_LOG": str(tap_log),
+    }
+    if os.environ.get("GHOSTWISE_UPDATE_SCREENSHOTS") == "1":
+        env["GW_SCREENSHOT"] = str(REPO / "docs" / "images" / "vscode-ghost-text.png")
+    proc = subprocess.run(["node", str(E2E / "vscode" / "drive.mjs")], env=env, capture_output=True, text=True,
+                          timeout=420)
+    (e2e_out / "drive.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    print(proc.stdout[-6000:])
+    summary_line = [line for line in proc.stdout.splitlines() if line.startswith("GHOSTWISE_E2E_SUMMARY ")]
+    summary = json.loads(summary_line[-1].split(" ", 1)[1]) if summary_line else {}
+    assert proc.returncode == 0 and summary.get("ok"), (
+        f"VS Code e2e failed: {summary.get('error') or proc.stderr[-2000:]}\n"
+        f"screenshot, LSP traffic and logs in {e2e_out}")
+
+    # The drive checked the editor side; check the server side of the same run from the traffic.
+    messages = read_tap(tap_log)
+    init = next(m["msg"] for m in messages if m["dir"] == "s2c" and "capabilities" in (m["msg"].get("result") or {}))
+    caps = init["result"]["capabilities"]
+    assert "inlineCompletionProvider" in caps
+    assert "ghostwise.accept" in caps["executeCommandProvider"]["commands"]
+    assert caps.get("positionEncoding", "utf-16") == "utf-16"  # VS Code only speaks utf-16
+    assert summary["acceptedLine"].startswith("    return ") and len(summary["acceptedLine"]) > len("    return ")
+    assert summary["burst"]["cancelled"] >= 1
