@@ -21,7 +21,7 @@ from tqdm import tqdm
 from decoding.settings import GuidanceSettings
 from lsp_server.bench.execution import program, run_test
 from lsp_server.bench.members import MemberLister
-from lsp_server.bench.metrics import Baseline, score
+from lsp_server.bench.metrics import Baseline, Metrics, score
 from lsp_server.bench.tasks import Task
 
 log = logging.getLogger(__name__)
@@ -94,8 +94,28 @@ def _open_results(path: Path, resume: bool) -> tuple[TextIO, set[str]]:
     return path.open("a", encoding="utf-8"), set(kept)
 
 
-def evaluate(task: Task, mode: str, complete: Complete, baseline: Baseline, members: MemberLister,
-             test_timeout_s: float) -> dict[str, Any]:
+class Judge:
+    """Scores the completions of one task; a completion seen before (modes often agree) is not rescored."""
+
+    def __init__(self, task: Task, members: MemberLister, test_timeout_s: float) -> None:
+        self.task = task
+        self._members = members
+        self._timeout_s = test_timeout_s
+        self._baseline = Baseline.of(task)
+        self._seen: dict[str, tuple[Metrics, str | None]] = {}
+
+    def __call__(self, completion: str) -> tuple[Metrics, str | None]:
+        """The metrics of ``completion`` and the test's verdict (``None`` without a test)."""
+        if completion not in self._seen:
+            task, passed, detail = self.task, None, None
+            if task.test is not None and task.entry_point is not None:
+                outcome = run_test(program(task.document(completion), task.test, task.entry_point), self._timeout_s)
+                passed, detail = outcome.passed, outcome.detail
+            self._seen[completion] = (score(task, completion, self._baseline, self._members, passed=passed), detail)
+        return self._seen[completion]
+
+
+def evaluate(task: Task, mode: str, complete: Complete, judge: Judge) -> dict[str, Any]:
     """Run one task in one mode and return its result record."""
     record: dict[str, Any] = {"task_id": task.task_id, "mode": mode, "kind": task.kind}
     started = time.perf_counter()
@@ -105,11 +125,7 @@ def evaluate(task: Task, mode: str, complete: Complete, baseline: Baseline, memb
         log.warning("task %s (%s) failed: %s", task.task_id, mode, exc)
         return record | {"error": f"{type(exc).__name__}: {exc}"}
     latency_ms = (time.perf_counter() - started) * 1000
-    passed = test_detail = None
-    if task.test is not None and task.entry_point is not None:
-        outcome = run_test(program(task.document(suggestion.text), task.test, task.entry_point), test_timeout_s)
-        passed, test_detail = outcome.passed, outcome.detail
-    metrics = score(task, suggestion.text, baseline, members, passed=passed)
+    metrics, test_detail = judge(suggestion.text)
     return record | {
         "completion": suggestion.text,
         "ground_truth": task.ground_truth,
@@ -149,10 +165,10 @@ def run(tasks: Sequence[Task], complete: Complete, options: RunOptions) -> None:
             tqdm(total=total, unit="run", desc="bench", disable=not options.progress, dynamic_ncols=True)
         )
         for task, todo in _pending([t.at_line_end() for t in tasks], options.modes, done):
-            baseline = Baseline.of(task)
+            judge = Judge(task, members, options.test_timeout_s)
             for mode in todo:
                 bar.set_postfix_str(mode, refresh=False)
-                record = evaluate(task, mode, complete, baseline, members, options.test_timeout_s)
+                record = evaluate(task, mode, complete, judge)
                 streams[mode].write(json.dumps(record) + "\n")
                 streams[mode].flush()
                 bar.update()

@@ -75,3 +75,24 @@ def test_bench_run_on_five_tasks_with_the_default_model(tmp_path: Path) -> None:
         assert mode["unresolved_member_known"] + mode["unresolved_member_unknown"] == 3
     assert "| metric | base | guided | guided / base |" in (out / "report.md").read_text()
     assert (out / "report.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.timeout(300)
+def test_bad_tasks_are_recorded_and_do_not_stop_the_run(tmp_path: Path) -> None:
+    tasks = [
+        Task(task_id="longer-than-context", prefix="x = 1\n" * 6000 + "y = ", suffix="\n", ground_truth="x + 1"),
+        Task(task_id="lone-surrogate", prefix="s = '\ud800'\nt = ", suffix="\n", ground_truth="s"),
+        Task(task_id="broken-prefix", prefix="def f(:\n    '''open\n    x = ", suffix="\n", ground_truth="1"),
+    ]
+    tasks_file = tmp_path / "bad.jsonl"
+    with tasks_file.open("w", encoding="utf-8") as stream:
+        write_tasks(tasks, stream)
+    out = tmp_path / "out"
+    assert _ghostwise("bench", "run", "--tasks", str(tasks_file), "--modes", "base", "--out", str(out)) == 0
+    records = [json.loads(line) for line in (out / "results-base.jsonl").read_text().splitlines()]
+    assert [r["task_id"] for r in records] == [t.task_id for t in tasks]
+    for record in records:  # either a suggestion or a recorded error, never a crash
+        assert record["error"] is not None or isinstance(record["completion"], str)
+    assert records[0]["error"] is None and records[0]["stats"]["prompt_tokens"] < 4096
+    summary = json.loads((out / "summary.json").read_text())["base"]
+    assert summary["n"] == 3 and summary["syntax_checked"] == 1  # only the first ground truth parses
