@@ -85,38 +85,52 @@ def write_markdown(summary: Summary, path: Path, title: str) -> None:
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
-def _bars(ax: Any, groups: list[tuple[str, str]], summary: Summary, percent: bool) -> None:
+def _bars(ax: Any, groups: list[tuple[str, str]], summary: Summary, scale: float, unit: str) -> None:
+    """Grouped bars: one group per metric, one bar per mode, each labelled with its value."""
     modes = list(summary)
     width = 0.8 / len(modes)
+    fontsize = 8 if len(modes) <= 3 else 6
     for i, mode in enumerate(modes):
-        values = [summary[mode].get(key) or 0.0 for _, key in groups]
+        values = [(summary[mode].get(key) or 0.0) * scale for _, key in groups]
         xs = [g + (i - (len(modes) - 1) / 2) * width for g in range(len(groups))]
-        bars = ax.bar(xs, [v * 100 if percent else v for v in values], width,
-                      label=mode, color=COLORS.get(mode))
-        labels = [f"{v * 100:.0f}%" if percent else f"{v:,.0f}" for v in values]
-        ax.bar_label(bars, labels=labels, fontsize=8, padding=2)
+        bars = ax.bar(xs, values, width, label=mode, color=COLORS.get(mode))
+        digits = 0 if scale == 100 else 2
+        ax.bar_label(bars, labels=[f"{v:.{digits}f}{unit if len(modes) <= 2 else ''}" for v in values],
+                     fontsize=fontsize, padding=2)
     ax.set_xticks(range(len(groups)), [label for label, _ in groups])
     ax.spines[["top", "right"]].set_visible(False)
+
+
+def _latency_ratios(summary: Summary) -> str:
+    base = summary.get("base", {})
+    lines = []
+    for mode, s in summary.items():
+        if mode != "base" and base:
+            lines.append(f"{mode} / base: p50 {_ratio(s.get('latency_ms_p50'), base.get('latency_ms_p50'))}, "
+                         f"p95 {_ratio(s.get('latency_ms_p95'), base.get('latency_ms_p95'))}")
+    return "\n".join(lines)
 
 
 def write_plot(summary: Summary, path: Path, title: str) -> None:
     """Three panels: quality (higher is better), errors (lower is better), latency."""
     quality = [g for g in QUALITY if any(s.get(g[1]) is not None for s in summary.values())]
     errors = [g for g in ERRORS if any(s.get(g[1]) is not None for s in summary.values())] or list(ERRORS[:1])
-    figure, axes = plt.subplots(1, 3, figsize=(13, 4.6), width_ratios=[len(quality), len(errors), 2],
+    figure, axes = plt.subplots(1, 3, figsize=(13, 4.8), width_ratios=[len(quality), len(errors), 2],
                                 layout="constrained")
-    _bars(axes[0], quality, summary, percent=True)
+    _bars(axes[0], quality, summary, scale=100, unit="%")
     axes[0].set_title("Quality (higher is better)")
     axes[0].set_ylim(0, 110)
     axes[0].set_ylabel("% of tasks (edit similarity: mean × 100)")
-    _bars(axes[1], errors, summary, percent=True)
+    _bars(axes[1], errors, summary, scale=100, unit="%")
     axes[1].set_title("Errors (lower is better)")
     axes[1].set_ylabel("% of rated tasks")
     axes[1].set_ylim(0, max(10.0, 1.25 * max(100 * (s.get(k) or 0) for s in summary.values() for _, k in errors)))
-    _bars(axes[2], [("p50", "latency_ms_p50"), ("p95", "latency_ms_p95")], summary, percent=False)
-    axes[2].set_title("Latency (ms, lower is better)")
-    axes[2].set_ylim(0, 1.2 * max((s.get("latency_ms_p95") or 1.0) for s in summary.values()))
-    axes[0].legend(loc="upper right", frameon=False)
+    _bars(axes[2], [("p50", "latency_ms_p50"), ("p95", "latency_ms_p95")], summary, scale=0.001, unit="")
+    axes[2].set_title("Latency (s, lower is better)")
+    axes[2].set_ylim(0, 1.35 * max((s.get("latency_ms_p95") or 1.0) / 1000 for s in summary.values()))
+    axes[2].text(0.02, 0.98, _latency_ratios(summary), transform=axes[2].transAxes, va="top", fontsize=8)
+    figure.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=len(summary),
+                  frameon=False)
     n = max((s.get("n") or 0) for s in summary.values())
     figure.suptitle(f"{title} — {n} tasks", fontsize=13)
     figure.savefig(path, dpi=110)
