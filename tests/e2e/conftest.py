@@ -25,7 +25,8 @@ EX_UNAVAILABLE = 75  # the install scripts' "cannot be installed here"
 
 def run_installer(script: str, timeout_s: float = 1800) -> Path:
     """Run an install script; return the path it prints last. Skips when it reports exit 75."""
-    proc = subprocess.run(["bash", str(E2E / script)], capture_output=True, text=True, timeout=timeout_s)
+    proc = subprocess.run(["bash", str(E2E / script)], capture_output=True, text=True, timeout=timeout_s,
+                          env={**os.environ, "PYTHON": sys.executable})
     if proc.returncode == EX_UNAVAILABLE:
         pytest.skip(f"{script}: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else 'unavailable'}")
     assert proc.returncode == 0, f"{script} failed ({proc.returncode}):\n{proc.stderr[-4000:]}"

@@ -1,0 +1,34 @@
+-- ghostwise in Neovim 0.11 (no inline completion yet): suggestions as LSP completion items in the
+-- built-in completion menu. For 0.12+ use init.lua (ghost text) instead.
+-- Needs `ghostwise` on PATH (`pip install ghostwise`), or change `cmd` below.
+
+vim.lsp.config('ghostwise', {
+  cmd = { 'ghostwise', '--stdio' },
+  filetypes = { 'python' },
+  root_markers = { 'pyproject.toml', 'setup.py', 'setup.cfg', 'requirements.txt', '.git' },
+  -- "auto" already answers textDocument/completion for a client without inline completion;
+  -- one-line suggestions suit a completion menu.
+  init_options = { completionFallback = 'always', maxLines = 1 },
+})
+vim.lsp.enable('ghostwise')
+
+vim.o.completeopt = 'menuone,noselect,popup'
+
+-- Neovim 0.11 inserts only the first word of a plain-text item; a ghostwise item replaces the line
+-- up to the cursor with the completed line, so insert all of it (one line: maxLines = 1 above).
+local function ghostwise_word(item)
+  if item.command and item.command.command == 'ghostwise.accept' and item.textEdit then
+    return { word = item.textEdit.newText }
+  end
+  return {}
+end
+
+vim.api.nvim_create_autocmd('LspAttach', {
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if client and client.name == 'ghostwise' then
+      -- autotrigger on the server's trigger characters ('.', '(', ' '); <C-x><C-o> asks any time.
+      vim.lsp.completion.enable(true, client.id, args.buf, { autotrigger = true, convert = ghostwise_word })
+    end
+  end,
+})

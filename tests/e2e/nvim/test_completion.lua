@@ -1,0 +1,107 @@
+-- Headless Neovim 0.11 end-to-end test of the completion route (run by test_neovim.py):
+--   nvim --headless --clean -u tests/e2e/nvim/test_completion.lua
+-- Environment: GW_INIT_LUA (editors/nvim/completion-0.11.lua), GW_SERVER_CMD (JSON array),
+-- GW_FILE, GW_RESULT, GW_TIMEOUT_MS. Types `return ` in insert mode (the space is a trigger
+-- character), waits for ghostwise's item in the completion menu, confirms it and checks the line.
+
+local result = { ok = false, steps = {} }
+local started = vim.uv.hrtime()
+local function elapsed() return (vim.uv.hrtime() - started) / 1e9 end
+local function step(msg) table.insert(result.steps, ('%.1fs %s'):format(elapsed(), msg)) end
+
+local function finish()
+  local f = assert(io.open(os.getenv('GW_RESULT'), 'w'))
+  f:write(vim.json.encode(result))
+  f:close()
+  vim.cmd(result.ok and 'qa!' or 'cquit! 1')
+end
+
+dofile((assert(os.getenv('GW_INIT_LUA'), 'GW_INIT_LUA not set')))
+local status = {}
+vim.lsp.config('ghostwise', {
+  cmd = vim.json.decode((assert(os.getenv('GW_SERVER_CMD'), 'GW_SERVER_CMD not set'))),
+  root_markers = { 'main.py' },
+  handlers = { ['ghostwise/status'] = function(_, params) table.insert(status, params) end },
+})
+
+local co
+local function sleep(ms)
+  vim.defer_fn(function() assert(coroutine.resume(co)) end, ms)
+  coroutine.yield()
+end
+local function wait_for(what, fn, timeout_ms)
+  local deadline = elapsed() + timeout_ms / 1000
+  while true do
+    local value = fn()
+    if value then return value end
+    if elapsed() > deadline then error(('timed out after %d ms waiting for %s'):format(timeout_ms, what), 0) end
+    sleep(100)
+  end
+end
+
+local function ghostwise_item()
+  if vim.fn.pumvisible() ~= 1 then return nil end
+  for i, item in ipairs(vim.fn.complete_info({ 'items' }).items) do
+    if (item.abbr or item.word or ''):find('✦', 1, true) then return { index = i, item = item } end
+  end
+end
+
+local function main()
+  local timeout_ms = tonumber(os.getenv('GW_TIMEOUT_MS') or '180000')
+  vim.cmd.edit(vim.fn.fnameescape((assert(os.getenv('GW_FILE'), 'GW_FILE not set'))))
+  local buf = vim.api.nvim_get_current_buf()
+  local client = wait_for('the ghostwise client to attach', function()
+    return vim.lsp.get_clients({ bufnr = buf, name = 'ghostwise' })[1]
+  end, 30000)
+  wait_for('initialize', function() return client.initialized end, 60000)
+  result.completion_provider = client.server_capabilities.completionProvider ~= nil
+  result.inline_provider = client.server_capabilities.inlineCompletionProvider ~= nil
+  wait_for('the model (ghostwise/status ready)', function()
+    local last = status[#status]
+    if last and last.state == 'error' then error('server status error: ' .. last.message, 0) end
+    return last and last.state == 'ready'
+  end, timeout_ms)
+  step('model ready')
+
+  local last = vim.api.nvim_buf_line_count(buf)
+  vim.api.nvim_win_set_cursor(0, { last, #vim.api.nvim_buf_get_lines(buf, last - 1, last, false)[1] })
+  vim.api.nvim_input('A')
+  sleep(50)
+  for ch in ('return '):gmatch('.') do
+    vim.api.nvim_input(ch)
+    sleep(60)
+  end
+  local found = wait_for('ghostwise in the completion menu', function() return ghostwise_item() end, 60000)
+  result.item = found.item
+  step('menu item: ' .. (found.item.abbr or found.item.word))
+
+  -- Select it and confirm.
+  local keys = string.rep('<C-n>', found.index) .. '<C-y>'
+  vim.api.nvim_input(keys)
+  local row = vim.api.nvim_win_get_cursor(0)[1]
+  wait_for('the item to be applied', function()
+    local line = vim.api.nvim_buf_get_lines(buf, row - 1, row, false)[1]
+    return vim.fn.pumvisible() == 0 and #line > #'    return ' and line
+  end, 5000)
+  sleep(300)
+  result.line_after = vim.api.nvim_buf_get_lines(buf, row - 1, row, false)[1]
+  result.buffer = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  step('accepted: ' .. result.line_after)
+  vim.api.nvim_input('<Esc>')
+  sleep(200)
+  result.ok = true
+end
+
+co = coroutine.create(function()
+  local ok, err = xpcall(main, debug.traceback)
+  if not ok then
+    result.error = tostring(err)
+    result.buffer = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+  end
+  finish()
+end)
+vim.defer_fn(function()
+  result.error = 'global timeout'
+  finish()
+end, tonumber(os.getenv('GW_TIMEOUT_MS') or '180000') + 120000)
+vim.schedule(function() assert(coroutine.resume(co)) end)
