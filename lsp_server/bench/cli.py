@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
 import os
@@ -128,11 +129,14 @@ def _service_complete(model: str, root: Path | None) -> Complete:
     print(f"loading model {model!r} ...", file=sys.stderr)
     service.load(progress=None)
 
+    versions = itertools.count(1)
+
     def complete(task: Task, guidance: GuidanceSettings) -> SuggestionLike:
+        # A new document version per call, as after an edit: no mode reuses another's engine caches.
         path = (root / task.path if root is not None else Path(task.path)).resolve() if task.path else None
         uri = path.as_uri() if path is not None else f"untitled:{task.task_id}"
         document = DocumentInput(uri=uri, path=path, text=task.prefix + task.suffix, offset=len(task.prefix),
-                                 language_id="python", version=1)
+                                 language_id="python", version=next(versions))
         return service.complete(document, guidance=guidance, cancel=None)
 
     return complete
