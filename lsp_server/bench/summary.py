@@ -29,6 +29,16 @@ def _stat(record: Record, name: str) -> float:
     return float(value or 0)
 
 
+def _guidance_totals(records: Sequence[Record]) -> dict[str, float]:
+    """Sums of the numeric guidance counters (sites, pruned, memo hits, forced tokens, ...)."""
+    totals: dict[str, float] = {}
+    for record in records:
+        for key, value in ((record.get("stats") or {}).get("guidance") or {}).items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                totals[key] = round(totals.get(key, 0) + value, 1)
+    return totals
+
+
 def summarize(records: Iterable[Record]) -> dict[str, Any]:
     """The summary of one mode's records (errored records count in ``n`` and ``errors`` only)."""
     records = list(records)
@@ -60,6 +70,7 @@ def summarize(records: Iterable[Record]) -> dict[str, Any]:
         "engine_queries_per_token": round(sum(_stat(r, "engine_queries") for r in scored) / tokens, 4)
         if tokens
         else None,
+        "guidance_totals": _guidance_totals(scored),
     }
 
 

@@ -102,6 +102,7 @@ def test_records_summary_and_report(tmp_path: Path) -> None:
         assert summary[mode]["tokens_per_s"] == 40.0
     assert summary["base"]["engine_queries_per_token"] == 0.0
     assert summary["guided"]["engine_queries_per_token"] == 0.5
+    assert summary["guided"]["guidance_totals"] == {"engine_queries": 4.0}
 
     write_report(summary, tmp_path, "scripted")
     assert (tmp_path / "report.png").read_bytes().startswith(b"\x89PNG")
