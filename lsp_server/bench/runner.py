@@ -22,18 +22,10 @@ from decoding.settings import GuidanceSettings
 from lsp_server.bench.execution import program, run_test
 from lsp_server.bench.members import MemberLister
 from lsp_server.bench.metrics import Baseline, Metrics, score
+from lsp_server.bench.modes import MODES
 from lsp_server.bench.tasks import Task
 
 log = logging.getLogger(__name__)
-
-MODES: Mapping[str, GuidanceSettings] = {
-    "base": GuidanceSettings(guided=False),
-    "guided": GuidanceSettings(),
-    "no-pruning": GuidanceSettings(pruning=False),
-    "no-memo": GuidanceSettings(memoization=False),
-    "no-active": GuidanceSettings(active_completion=False),
-}
-
 
 class Stats(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
