@@ -33,7 +33,8 @@ class Site:
 
     ``start`` is the offset of the identifier in that combined text and ``typed`` the identifier
     characters already present (``"pa"`` for ``os.pa``).  ``key`` identifies the site for
-    memoization: it does not change while the identifier grows.  ``binds_later`` marks bare-name
+    memoization: it covers all the text Jedi sees except the identifier itself, so it does not
+    change while the identifier grows, whether in ``generated`` or typed into a newer version.  ``binds_later`` marks bare-name
     positions where a comprehension or walrus written *after* the site may still bind the name
     (``[x for x in …]``), so no list of existing names can be trusted there.  ``local_names`` (bare
     names only) are identifiers written earlier in the statement or in ``generated``: names the

@@ -83,6 +83,18 @@ class SiteClassifier:
 
     def __init__(self, trees: TreeCache) -> None:
         self._trees = trees
+        self._hashes: dict[tuple[str, int, int, bool], tuple[int, int]] = {}
+
+    def _fingerprint(self, doc: Document, text: str, at: int, head: bool) -> tuple[int, int]:
+        """(length, hash) of ``text[:at]`` (``head``) or ``text[at:]``, memoized per document version."""
+        key = (doc.uri, doc.version, at, head)
+        found = self._hashes.get(key)
+        if found is None:
+            part = text[:at] if head else text[at:]
+            if len(self._hashes) > 256:
+                self._hashes.clear()
+            found = self._hashes[key] = (len(part), hash(part))
+        return found
 
     def classify(self, doc: Document, cursor: int, generated: str = "") -> Site | None:
         """The site at the end of ``generated`` inserted at ``cursor``; None: not an identifier site."""
@@ -122,7 +134,13 @@ class SiteClassifier:
             generated=generated,
             start=start,
             typed=typed,
-            key=(doc.uri, doc.version, cursor, start, kind, before_site),
+            key=(
+                doc.uri,
+                kind,
+                self._fingerprint(doc, text, min(start, cursor), True),
+                self._fingerprint(doc, text, cursor, False),
+                before_site,
+            ),
             binds_later=kind in ("name", "keyword_arg") and _binds_later(toks),
             local_names=local,
         )

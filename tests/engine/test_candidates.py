@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from completion_engine import PythonEngine
+from completion_engine import Document, PythonEngine
 
 from .conftest import MakeDoc
 
@@ -128,3 +128,21 @@ def test_memo_survives_across_requests(engine: PythonEngine, doc: MakeDoc) -> No
     hits = second.names.hits  # type: ignore[attr-defined]
     second.names.feasible("jo")
     assert second.names.hits == hits + 1  # type: ignore[attr-defined]
+
+
+def test_memo_survives_typing_into_a_newer_version(engine: PythonEngine) -> None:
+    def version(n: int, text: str) -> Document:
+        return Document(uri="file:///typing.py", version=n, text=text)
+
+    v1 = version(1, "import os\nx = os.path.\ny = 1\n")
+    first_site = engine.classify(v1, 22)
+    assert first_site is not None
+    first = engine.candidates(v1, first_site)
+    v2 = version(2, "import os\nx = os.path.jo\ny = 1\n")  # the user typed "jo"
+    second_site = engine.classify(v2, 24)
+    assert second_site is not None and second_site.typed == "jo" and second_site.key == first_site.key
+    second = engine.candidates(v2, second_site)
+    assert first is not None and second is not None and second.memoized and second.names is first.names
+    v3 = version(3, "import os\nimport sys\nx = os.path.jo\ny = 1\n")  # an edit elsewhere: a new query
+    third_site = engine.classify(v3, 35)
+    assert third_site is not None and third_site.key != first_site.key
