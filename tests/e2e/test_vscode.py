@@ -15,6 +15,7 @@ import subprocess
 
 import pytest
 
+from lsp_server.config import SETTINGS_SCHEMA
 from tests.e2e.conftest import E2E, REPO, build_vsix, read_tap, run_installer, tapped_server_command
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(2400)]
@@ -47,6 +48,11 @@ def test_vscode_ghost_text(e2e_out) -> None:
 
     # The drive checked the editor side; check the server side of the same run from the traffic.
     messages = read_tap(tap_log)
+    initialize = next(m["msg"] for m in messages if m["dir"] == "c2s" and m["msg"].get("method") == "initialize")
+    options = _flatten(initialize["params"]["initializationOptions"])
+    assert set(options) == set(SETTINGS_SCHEMA), "initializationOptions do not carry every server setting"
+    assert options["logLevel"] == "debug"  # from the workspace's .vscode/settings.json
+    assert initialize["params"]["capabilities"]["window"]["workDoneProgress"] is True
     init = next(m["msg"] for m in messages if m["dir"] == "s2c" and "capabilities" in (m["msg"].get("result") or {}))
     caps = init["result"]["capabilities"]
     assert "inlineCompletionProvider" in caps
@@ -54,3 +60,14 @@ def test_vscode_ghost_text(e2e_out) -> None:
     assert caps.get("positionEncoding", "utf-16") == "utf-16"  # VS Code only speaks utf-16
     assert summary["acceptedLine"].startswith("    return ") and len(summary["acceptedLine"]) > len("    return ")
     assert summary["burst"]["cancelled"] >= 1
+    assert "unguided" in summary["statusBarUnguided"]
+
+
+def _flatten(options: dict, prefix: str = "") -> dict:
+    flat = {}
+    for key, value in options.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat

@@ -8,7 +8,9 @@
 // Steps: install the .vsix; open main.py of a small workspace; wait for the model; type; see ghost
 // text; type through its first characters; accept with Tab; save and compare the file with what was
 // shown; check the accept command reached the server; type fast and check stale requests were
-// cancelled and answered. Prints one JSON summary line at the end; exits non-zero on failure.
+// cancelled and answered; open the status bar menu; toggle guided decoding from the command
+// palette and check the running server got it (no restart) and the status bar followed.
+// Prints one JSON summary line at the end; exits non-zero on failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -347,6 +349,45 @@ async function main() {
     const slow = stale.filter((s) => s.answeredAfterCancelMs > 5000);
     if (slow.length > 0) throw new Error(`cancelled requests were answered late: ${JSON.stringify(slow)}`);
     await page.screenshot({ path: path.join(OUT, 'vscode-after-burst.png') });
+
+    // The status bar item opens the menu.
+    await page.keyboard.press('Escape');
+    await page.locator('.statusbar-item', { hasText: 'guided' }).first().click();
+    const menu = page.locator('.quick-input-widget .quick-input-list');
+    await menu.waitFor({ timeout: 10_000 });
+    const menuText = normalize(
+      (await menu.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.textContent ?? '').join(' | '))) ?? '',
+    );
+    summary.menu = menuText;
+    for (const entry of ['guided decoding', 'Restart server', 'Show output', 'Open completion stats']) {
+      if (!menuText.includes(entry)) throw new Error(`status menu lacks "${entry}": ${menuText}`);
+    }
+    log('status menu:', menuText);
+    await page.keyboard.press('Escape');
+
+    // Toggle guided decoding from the command palette: the setting reaches the running server
+    // (workspace/didChangeConfiguration, no restart) and the status bar follows the server.
+    const before = tap().length;
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+    await page.keyboard.type('ghostwise: Toggle guided decoding');
+    await sleep(500);
+    await page.keyboard.press('Enter');
+    const change = await waitFor('workspace/didChangeConfiguration', () =>
+      tap().slice(before).find(({ dir, msg }) => dir === 'c2s' && msg.method === 'workspace/didChangeConfiguration'), 10_000);
+    if (change.msg.params.settings?.ghostwise?.guided?.enabled !== false) {
+      throw new Error(`didChangeConfiguration did not turn guided off: ${JSON.stringify(change.msg.params)}`);
+    }
+    await waitFor('ghostwise/status with guided false', () =>
+      tap().slice(before).find(({ dir, msg }) => dir === 's2c' && msg.method === 'ghostwise/status' && msg.params.guided === false), 10_000);
+    summary.statusBarUnguided = normalize(await waitFor('the status bar to show unguided', async () => {
+      const text = await statusBarText(page);
+      return text.includes('unguided') ? text : null;
+    }, 10_000)).trim();
+    if (tap().slice(before).some(({ dir, msg }) => dir === 'c2s' && msg.method === 'initialize')) {
+      throw new Error('toggling guided restarted the server');
+    }
+    log('guided toggled off without restart; status bar:', summary.statusBarUnguided);
     summary.ok = true;
   } catch (error) {
     summary.ok = false;
