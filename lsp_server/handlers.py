@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from pathlib import Path
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from lsp_server.devdata import notifications
 from lsp_server.positions import cursor_offset
 from lsp_server.server import (
     ACCEPT_COMMAND,
@@ -17,8 +17,6 @@ from lsp_server.server import (
     completion_item,
     settings_section,
 )
-
-log = logging.getLogger(__name__)
 
 
 def create_server() -> GhostwiseServer:
@@ -38,6 +36,7 @@ def create_server() -> GhostwiseServer:
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         root_path = to_fs_path(root) if root else None
         ls.service.workspace_root = Path(root_path) if root_path else None
+        ls.devdata.client = params.client_info.name if params.client_info else ""
         ls.apply_settings(params.initialization_options)
 
     @server.feature(types.INITIALIZED)
@@ -72,7 +71,7 @@ def create_server() -> GhostwiseServer:
     async def completion(ls: GhostwiseServer, params: types.CompletionParams) -> types.CompletionList | None:
         if not ls.use_completion_fallback():
             return None
-        result = await ls.suggest(params.text_document.uri, params.position)
+        result = await ls.suggest(params.text_document.uri, params.position, surface="completion")
         if result is None:
             return None
         doc = ls.workspace.get_text_document(params.text_document.uri)
@@ -83,10 +82,23 @@ def create_server() -> GhostwiseServer:
 
     @server.command(ACCEPT_COMMAND)
     def accept(ls: GhostwiseServer, *args: object) -> None:
-        log.debug("accepted %s", args)
+        if args and isinstance(args[0], str):
+            ls.devdata.accepted(args[0])
+
+    @server.feature(notifications.DID_SHOW_COMPLETION)
+    def did_show(ls: GhostwiseServer, params: object) -> None:
+        if (suggestion_id := notifications.suggestion_id(params)) is not None:
+            ls.devdata.shown(suggestion_id)
+
+    @server.feature(notifications.DID_PARTIALLY_ACCEPT_COMPLETION)
+    def did_partially_accept(ls: GhostwiseServer, params: object) -> None:
+        suggestion_id, length = notifications.suggestion_id(params), notifications.accepted_length(params)
+        if suggestion_id is not None and length is not None:
+            ls.devdata.partially_accepted(suggestion_id, length)
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: GhostwiseServer, *args: object) -> None:
         ls.scheduler.shutdown()
+        ls.devdata.close()
 
     return server

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from decoding.loop import CancelToken
 from decoding.model_source import ModelError
 from lsp_server import __version__
 from lsp_server.config import RELOAD_FIELDS, ServerSettings, parse_settings
+from lsp_server.devdata.recorder import Recorder
 from lsp_server.positions import cursor_offset
 from lsp_server.scheduler import Scheduler, Superseded
 from lsp_server.service import CompletionService, DocumentInput, ModelNotReady
@@ -38,6 +40,7 @@ class GhostwiseServer(LanguageServer):
         self.client_has_inline = False
         self.load_error: str | None = None
         self._shown_errors: set[str] = set()
+        self.devdata = Recorder(lambda: self.settings, lambda m: self.show_once(m, types.MessageType.Warning))
 
     # -- user-facing messages --------------------------------------------------------------
     def show_once(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
@@ -97,8 +100,11 @@ class GhostwiseServer(LanguageServer):
         return bool(window and window.work_done_progress)
 
     # -- completions -----------------------------------------------------------------------
-    async def suggest(self, uri: str, position: types.Position) -> tuple[Suggestion, str] | None:
+    async def suggest(self, uri: str, position: types.Position,
+                      surface: str = "inline") -> tuple[Suggestion, str] | None:
         """The newest suggestion for ``uri`` at ``position`` and its id, or None (empty answer)."""
+        arrived = time.perf_counter()
+        started = arrived
         if not self.service.ready:
             return None
         doc = self.workspace.get_text_document(uri)
@@ -113,15 +119,21 @@ class GhostwiseServer(LanguageServer):
                                  version=doc.version or 0)
 
         def work(cancel: CancelToken) -> Suggestion:
+            nonlocal started
+            started = time.perf_counter()
             return self.service.complete(snapshot, cancel=cancel)
 
         try:
             suggestion = await self.scheduler.latest(uri, work, debounce_ms=self.settings.debounce_ms)
         except (Superseded, ModelNotReady):
             return None
+        self.devdata.replaced(uri)
         if not suggestion.text:
             return None
-        return suggestion, uuid.uuid4().hex
+        suggestion_id = uuid.uuid4().hex
+        self.devdata.offered(suggestion_id, snapshot, suggestion, model=self.service.model_name, surface=surface,
+                             queue_ms=(started - arrived) * 1000)
+        return suggestion, suggestion_id
 
     def use_completion_fallback(self) -> bool:
         mode = self.settings.completion_fallback

@@ -1,0 +1,1 @@
+"""Dev data: what was suggested and what became of it, kept locally as JSON lines (``docs/dev-data.md``)."""
