@@ -110,7 +110,8 @@ def member_offsets(text: str) -> list[int]:
 
 
 def line_offsets(text: str, rng: random.Random) -> list[int]:
-    """For every non-trivial line, the start of one of its code tokens chosen by ``rng``."""
+    """For every non-trivial line (>= 3 code tokens, >= 10 characters, a name or keyword among them),
+    the start of one of its code tokens chosen by ``rng``."""
     starts = _line_starts(text)
     by_row: dict[int, list[tokenize.TokenInfo]] = {}
     for token in tokenize.generate_tokens(io.StringIO(text).readline):
@@ -121,6 +122,8 @@ def line_offsets(text: str, rng: random.Random) -> list[int]:
     for row, tokens in sorted(by_row.items()):
         line = lines[row - 1].strip()
         if len(tokens) < MIN_LINE_TOKENS or len(line) < MIN_LINE_CHARS:
+            continue
+        if not any(t.type == tokenize.NAME for t in tokens):  # data rows: literals and punctuation only
             continue
         offsets.append(starts[row - 1] + rng.choice(tokens).start[1])
     return offsets

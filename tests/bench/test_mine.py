@@ -18,6 +18,9 @@ class Box:
         self.items = list(items)  # a comment with self.fake
 
     def total(self):
+        table = [
+            (1, 2, 3, 4, 5),
+        ]
         label = f"{self.items!r}"
         return sum(self.items) + len(os.path.sep) + len(label)
 '''
@@ -67,7 +70,7 @@ def test_line_tasks_start_at_a_code_token_of_a_non_trivial_line(tree: Path) -> N
     for task in tasks:
         line = task.prefix[task.prefix.rfind("\n") + 1 :] + task.ground_truth
         assert task.ground_truth.strip() and len(line.strip()) >= 10
-        assert not line.lstrip().startswith(('"""', "#"))
+        assert not line.lstrip().startswith(('"""', "#", "(1, 2"))
         assert "#" not in task.prefix[task.prefix.rfind("\n") + 1 :]
 
 
