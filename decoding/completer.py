@@ -8,15 +8,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from decoding.constraint import Guide
+from decoding.guided import GuidanceMemo, GuidanceStats, GuidedPolicy
 from decoding.healing import split_heal
-from decoding.loop import CancelToken, PlainPolicy, run_loop
+from decoding.loop import CancelToken, Generation, PlainPolicy, Policy, decode_text, run_loop
 from decoding.prompting import FimTokens, build_prompt, detect_fim
 from decoding.runtime import TokenModel
 from decoding.sampling import Sampler
 from decoding.settings import GenerationSettings, GuidanceSettings
-from decoding.shaping import finalize, plan_shape
+from decoding.shaping import ShapePlan, finalize, plan_shape
+from decoding.vocab_index import VocabIndex
 
 log = logging.getLogger(__name__)
+
+_MAX_CUT_CHECKS = 12  # token boundaries tried when cutting an invalid suggestion back
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,7 +47,7 @@ class DecodeStats:
     fim: bool = False
     multiline: bool = False
     guided: bool = False
-    guidance: dict[str, float] = field(default_factory=dict)
+    guidance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,15 +63,17 @@ class Suggestion:
 class Completer:
     """Turns a :class:`CompletionRequest` into a :class:`Suggestion` on one model (one thread)."""
 
-    def __init__(self, model: TokenModel) -> None:
+    def __init__(self, model: TokenModel, index: VocabIndex | None = None) -> None:
         self.model = model
+        self.index = index  # needed for guided decoding
         self.fim: FimTokens | None = detect_fim(model.metadata(), model.special_id, model.token_text)
         self._stop_ids = self.fim.stops if self.fim else frozenset()
         log.info("prompt format for %s: %s", model.name, f"FIM ({self.fim.family})" if self.fim else "prefix-only")
 
     def complete(self, request: CompletionRequest, generation: GenerationSettings, *,
                  guide: Guide | None = None, guidance: GuidanceSettings | None = None,
-                 cancel: CancelToken | None = None) -> Suggestion:
+                 memo: GuidanceMemo | None = None, cancel: CancelToken | None = None) -> Suggestion:
+        """A suggestion at the end of ``request.prefix``; guided when ``guide`` and ``guidance.guided``."""
         started = time.perf_counter()
         stats = DecodeStats(fim=self.fim is not None)
         plan = plan_shape(request.prefix, request.suffix, generation.max_lines)
@@ -83,16 +89,56 @@ class Completer:
                                                                             len(self.model.bos()))
         stats.reused_tokens = self.model.prime(tokens)
         stats.prompt_ms = (time.perf_counter() - started) * 1000
-        policy = PlainPolicy(Sampler(generation), self.model)
+        sampler = Sampler(generation)
+        guided = guide is not None and guidance is not None and guidance.guided and self.index is not None
+        policy: Policy = (GuidedPolicy(self.model, self.index, guide, sampler, guidance, memo)  # type: ignore[arg-type]
+                          if guided else PlainPolicy(sampler, self.model))
+        stats.guided = guided
         gen = run_loop(self.model, policy, plan, prompt_len=len(tokens), max_tokens=max_tokens,
                        max_ms=generation.max_ms, started=started, stop_ids=self._stop_ids, cancel=cancel,
                        heal=heal)
         stats.generated_tokens = len(gen.tokens)
         stats.model_ms = gen.model_ms
         text = "" if gen.stop_reason == "cancelled" else finalize(gen.text, request.suffix, plan)
+        if isinstance(policy, GuidedPolicy):
+            if text and guide is not None:
+                text = self._valid_prefix(text, gen, heal, request.suffix, plan, guide, policy.stats)
+            stats.guidance = policy.stats.as_dict()
         stats.total_ms = (time.perf_counter() - started) * 1000
         stats.generate_ms = stats.total_ms - stats.prompt_ms
         log.debug("suggestion: %d chars, stop=%s, prompt=%d (reused %d), gen=%d, %.0f ms",
                   len(text), gen.stop_reason, stats.prompt_tokens, stats.reused_tokens, stats.generated_tokens,
                   stats.total_ms)
         return Suggestion(text=text, stop_reason=gen.stop_reason, stats=stats)
+
+    def _valid_prefix(self, text: str, gen: Generation, heal: bytes, suffix: str, plan: ShapePlan, guide: Guide,
+                      stats: GuidanceStats) -> str:
+        """``text`` if the engine's checks pass, else its longest passing prefix at a token boundary, or ''."""
+        t0 = time.perf_counter()
+        try:
+            report = guide.check(text)
+            if report.ok:
+                return text
+            stats.rejected_reasons = list(report.reasons)
+            data = b"".join(self.model.piece(t) for t in gen.tokens)[len(heal):]
+            ends = sorted({len(decode_text(data[:i])) for i in _token_ends(self.model, gen.tokens, len(heal))
+                           if 0 < len(decode_text(data[:i])) < len(text)}, reverse=True)
+            for end in ends[:_MAX_CUT_CHECKS]:
+                candidate = finalize(text[:end], suffix, plan)
+                if candidate and guide.check(candidate).ok:
+                    stats.cut_chars = len(text) - len(candidate)
+                    return candidate
+            stats.cut_chars = len(text)
+            return ""
+        finally:
+            stats.check_ms += (time.perf_counter() - t0) * 1000
+
+
+def _token_ends(model: TokenModel, tokens: list[int], skip: int) -> list[int]:
+    """Byte offsets (after the first ``skip`` bytes) where each generated token ends."""
+    ends, total = [], 0
+    for t in tokens:
+        total += len(model.piece(t))
+        if total > skip:
+            ends.append(total - skip)
+    return ends

@@ -42,7 +42,11 @@ class Choice:
 
 @dataclass(slots=True)
 class Step:
-    """What a policy sees: the output so far and the bytes it must still start with (healing)."""
+    """What a policy sees at one step.
+
+    ``text`` is the output after the cursor (without the healed bytes); ``heal`` holds the bytes
+    the output must still start with (token healing), after which ``text`` begins.
+    """
 
     text: str
     tokens: Sequence[int]
@@ -110,7 +114,8 @@ def run_loop(model: TokenModel, policy: Policy, plan: ShapePlan, *, prompt_len: 
             break
         steps += 1
         pending = heal[len(data):] if len(data) < len(heal) else b""
-        choice = policy.choose(model.logits(), Step(text=decode_text(data), tokens=tokens, heal=pending))
+        text = decode_text(data[len(heal):]) if not pending else ""
+        choice = policy.choose(model.logits(), Step(text=text, tokens=tokens, heal=pending))
         if pending and not choice.backoff and not (choice.tokens and consistent(model.piece(choice.tokens[0]), pending)):
             choice = Choice(model.tokenize(decode_text(pending)) or choice.tokens)
         if choice.backoff:

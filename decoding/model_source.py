@@ -104,13 +104,14 @@ def _progress_tqdm(progress: Progress | None) -> type | None:
     """A tqdm class that also reports to ``progress`` (None: huggingface_hub's own bar)."""
     if progress is None:
         return None
+    report = progress
     from tqdm.auto import tqdm
 
     class _Reporting(tqdm):  # type: ignore[misc]
         def update(self, n: float | None = 1) -> bool | None:
             shown = super().update(n)
             if self.total:
-                progress(f"Downloading {self.desc or 'model'}", min(1.0, self.n / self.total))
+                report(f"Downloading {self.desc or 'model'}", min(1.0, self.n / self.total))
             return shown
 
     return _Reporting

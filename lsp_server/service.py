@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from decoding.completer import CompletionRequest, Completer, Suggestion
+from completion_engine import Document, EngineGuide, EngineSettings, JediSettings, PythonEngine
+from decoding.completer import Completer, CompletionRequest, Suggestion
 from decoding.constraint import Guide
+from decoding.guided import GuidanceMemo
 from decoding.loop import CancelToken
-from decoding.model_source import ModelError, Progress, resolve_model
+from decoding.model_source import ModelError, Progress, cache_dir, resolve_model
 from decoding.settings import GenerationSettings, GuidanceSettings
+from decoding.vocab_index import load_index
 from lsp_server.config import ServerSettings
 
 log = logging.getLogger(__name__)
+
+_MEMO_DOCUMENTS = 8
 
 
 class ModelNotReady(Exception):
@@ -43,7 +49,9 @@ class CompletionService:
     def __init__(self, settings: ServerSettings, workspace_root: Path | None = None) -> None:
         self.settings = settings
         self.workspace_root = workspace_root
+        self.engine = PythonEngine(EngineSettings(jedi=JediSettings(python_path=settings.python_environment or None)))
         self._completer: Completer | None = None
+        self._memos: OrderedDict[tuple[str, int], GuidanceMemo] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
@@ -62,8 +70,12 @@ class CompletionService:
         if progress:
             progress(f"Loading {path.name}", None)
         runtime = LlamaRuntime(path, self.settings.model_settings())
+        if progress:
+            progress("Indexing the vocabulary", None)
+        stat = path.stat()
+        index = load_index(runtime, f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}", cache_dir() / "vocab")
         with self._lock:
-            self._completer = Completer(runtime)
+            self._completer = Completer(runtime, index)
 
     def unload(self) -> None:
         with self._lock:
@@ -81,11 +93,35 @@ class CompletionService:
                 raise ModelNotReady("the model is not loaded")
             guide = self._guide(doc, offset) if guidance.guided else None
             return self._completer.complete(request, generation or self.settings.generation(), guide=guide,
-                                            guidance=guidance, cancel=cancel)
+                                            guidance=guidance, memo=self._memo(doc), cancel=cancel)
+
+    def warm_engine(self) -> None:
+        """Pay the engine's start-up costs (Jedi's first call); meant for a background thread."""
+        self.engine.warm()
+
+    def prepare(self, doc: DocumentInput) -> None:
+        """Start analysing a new document version in the background."""
+        if doc.language_id == "python":
+            self.engine.prepare(self._document(doc))
+
+    def _document(self, doc: DocumentInput) -> Document:
+        return Document(uri=doc.uri, version=doc.version, text=doc.text, language_id=doc.language_id,
+                        path=doc.path, workspace_root=self.workspace_root)
 
     def _guide(self, doc: DocumentInput, offset: int) -> Guide | None:
         """The completion engine bound to this snapshot (Python only)."""
-        return None
+        if doc.language_id != "python":
+            return None
+        return EngineGuide(self.engine, self._document(doc), offset, names_check=False)
+
+    def _memo(self, doc: DocumentInput) -> GuidanceMemo:
+        """The guidance memo of this document version (kept for the last few versions)."""
+        key = (doc.uri, doc.version)
+        memo = self._memos.pop(key, None) or GuidanceMemo()
+        self._memos[key] = memo
+        while len(self._memos) > _MEMO_DOCUMENTS:
+            self._memos.popitem(last=False)
+        return memo
 
     def _display_path(self, path: Path | None) -> str | None:
         if path is None:

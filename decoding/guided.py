@@ -1,0 +1,317 @@
+"""Guided decoding (Repilot-style): prune tokens that cannot continue a known name, memoize what was
+learned, back off from dead ends, and fill in a name when only one continuation is possible.
+
+At each step the candidates are checked in the model's order: the plain choice first, then (only
+if it is rejected) the top-k, then (only if all are rejected) a full mask built from the
+vocabulary index. With ``s`` the identifier typed/generated so far at the site and ``p`` a piece:
+identifier-only ``p`` → ``s+p`` must be a feasible prefix; identifier chars then a break →
+``s+head`` must be an exact name, and the identifier after the break must fit the site it opens;
+``p`` starting with a break → ``s`` must be an exact name (or no identifier started, where one is
+optional).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from decoding.constraint import Guide, NameSet, SiteInfo
+from decoding.healing import consistent
+from decoding.loop import Choice, Step
+from decoding.runtime import TokenModel
+from decoding.sampling import Sampler
+from decoding.settings import GuidanceSettings
+from decoding.vocab_index import BREAK, IDENT, IDENT_BREAK, NO_TEXT, VocabIndex, ident_run, piece_kind
+
+_MANDATORY = frozenset({"member"})  # site kinds where an identifier must follow
+_MAX_MASK_RETRIES = 4
+
+
+@dataclass(slots=True)
+class GuidanceStats:
+    """Counters of one suggestion (reported in ``DecodeStats.guidance``)."""
+
+    steps: int = 0
+    guided_steps: int = 0
+    sites: int = 0
+    unknown_sites: int = 0
+    engine_queries: int = 0
+    pruned: int = 0
+    memo_hits: int = 0
+    full_masks: int = 0
+    forced_tokens: int = 0
+    released: int = 0
+    backoffs: int = 0
+    cut_chars: int = 0
+    check_ms: float = 0.0
+    engine_ms: float = 0.0
+    policy_ms: float = 0.0
+    pruned_names: list[str] = field(default_factory=list)
+    rejected_reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["loop_ms"] = max(0.0, self.policy_ms - self.engine_ms)
+        return out
+
+
+class GuidanceMemo:
+    """Repilot's memo: feasibility of (site names, s, token) and prefixes that led to dead ends.
+
+    Keyed by the engine's name-set objects, which the engine keeps per document version and
+    site, so one memo may serve every request on the same document version.
+    """
+
+    def __init__(self) -> None:
+        self.feasible: dict[tuple[int, str, int], bool] = {}
+        self.denied: set[tuple[int, str]] = set()
+        self._keep: dict[int, NameSet] = {}  # keeps keyed objects alive so ids stay unique
+
+    def key(self, names: NameSet) -> int:
+        k = id(names)
+        self._keep.setdefault(k, names)
+        return k
+
+
+@dataclass(slots=True)
+class _State:
+    """The site of the identifier being written at the end of the output."""
+
+    info: SiteInfo | None
+    s: str  # identifier characters so far at the site
+
+    @property
+    def names(self) -> NameSet | None:
+        return self.info.names if self.info is not None else None
+
+
+class GuidedPolicy:
+    """A :class:`decoding.loop.Policy` that consults a :class:`Guide` at identifier sites."""
+
+    def __init__(self, model: TokenModel, index: VocabIndex, guide: Guide, sampler: Sampler,
+                 settings: GuidanceSettings, memo: GuidanceMemo | None) -> None:
+        self._model = model
+        self._index = index
+        self._guide = guide
+        self._sampler = sampler
+        self._settings = settings
+        self._memo = memo if settings.memoization and memo is not None else GuidanceMemo()
+        self._use_memo = settings.memoization
+        self._sites: dict[str, SiteInfo | None] = {}
+        self._history: list[tuple[int, str, int] | None] = []  # memo key of each chosen token
+        self.stats = GuidanceStats()
+
+    # -- sites -------------------------------------------------------------------------
+    def _site(self, text: str) -> SiteInfo | None:
+        if text in self._sites:
+            return self._sites[text]
+        t0 = time.perf_counter()
+        info = self._guide.site(text)
+        self.stats.engine_ms += (time.perf_counter() - t0) * 1000
+        self._sites[text] = info
+        if info is not None:
+            self.stats.sites += 1
+            self.stats.engine_queries += int(info.queried)
+            self.stats.unknown_sites += int(info.names is None)
+        return info
+
+    def _state(self, text: str) -> _State:
+        run = ident_run(text[::-1])
+        point = len(text) - run
+        info = self._site(text[:point])
+        return _State(info=info, s=(info.typed if info else "") + text[point:])
+
+    # -- the rules ------------------------------------------------------------------------
+    def _piece(self, token: int, heal: bytes) -> tuple[str | None, int, int]:
+        """(text, kind, head length) of what ``token`` adds after the cursor (healed bytes removed)."""
+        if not heal:
+            return self._index.texts[token], int(self._index.kinds[token]), int(self._index.head_len[token])
+        piece = self._index.pieces[token]
+        if not consistent(piece, heal):
+            return None, -1, 0
+        text = piece[len(heal):].decode("utf-8", "ignore")
+        return (text, *piece_kind(text))
+
+    def _head_ok(self, state: _State, text: str | None, kind: int, head_len: int) -> bool:
+        """Rule for the part of the piece that continues the current site."""
+        names = state.names
+        if names is None or kind == NO_TEXT or text is None:
+            return True
+        s, head = state.s, text[:head_len]
+        optional = not s and state.info is not None and state.info.kind not in _MANDATORY
+        if not s and head[:1].isdigit():  # a number, not an identifier
+            return optional
+        if kind == IDENT:
+            return names.feasible(s + head) and (
+                not self._use_memo or (self._memo.key(names), s + head) not in self._memo.denied)
+        if not s and not head:  # a break before any identifier character
+            return optional
+        return names.is_name(s + head)
+
+    def _next_site_ok(self, before: str, piece: str | None, kind: int, head_len: int) -> bool:
+        """Rule for an identifier that starts after a break inside the piece (".append(", " name")."""
+        if piece is None or kind in (IDENT, NO_TEXT):
+            return True
+        start = head_len
+        while start < len(piece) and not (piece[start].isalnum() or piece[start] == "_"):
+            start += 1
+        if start >= len(piece) or piece[start].isdigit():
+            return True
+        info = self._site(before + piece[:start])
+        if info is None or info.names is None:
+            return True
+        run = ident_run(piece[start:])
+        s2 = info.typed + piece[start: start + run]
+        return info.names.feasible(s2) if start + run == len(piece) else info.names.is_name(s2)
+
+    def allowed(self, text: str, token: int, heal: bytes = b"") -> bool:
+        """May ``token`` follow the output ``text``? (the rules above, memoized)"""
+        return self._allowed(text, self._state(text), token, heal)
+
+    def _allowed(self, text: str, state: _State, token: int, heal: bytes) -> bool:
+        piece, kind, head_len = self._piece(token, heal)
+        if kind < 0:
+            return False
+        names = state.names
+        key = (self._memo.key(names), state.s, token) if names is not None and not heal else None
+        if key is not None and self._use_memo and key in self._memo.feasible:
+            self.stats.memo_hits += 1
+            return self._memo.feasible[key]
+        ok = self._head_ok(state, piece, kind, head_len) and self._next_site_ok(text, piece, kind, head_len)
+        if key is not None:
+            self._memo.feasible[key] = ok
+        if not ok:
+            self.stats.pruned += 1
+        return ok
+
+    # -- one step ----------------------------------------------------------------------
+    def choose(self, logits: np.ndarray, step: Step) -> Choice:
+        t0 = time.perf_counter()
+        try:
+            return self._choose(logits, step)
+        finally:
+            self.stats.policy_ms += (time.perf_counter() - t0) * 1000
+
+    def _choose(self, logits: np.ndarray, step: Step) -> Choice:
+        self.stats.steps += 1
+        del self._history[len(step.tokens):]
+        text, heal = step.text, step.heal
+        state = self._state(text)
+        first = self._sampler.first(logits)
+        if not self._settings.pruning or (state.names is None and not heal):
+            return self._take(text, state, first, heal)
+        self.stats.guided_steps += 1
+        if self._allowed(text, state, first, heal):
+            return self._take(text, state, first, heal)
+        ranked = [int(t) for t in self._sampler.ranked(logits, self._settings.top_k)]
+        allowed = [t for t in ranked if t != first and self._allowed(text, state, t, heal)]
+        mask = None if allowed else self._mask(state, heal)
+        if mask is not None and not (mask & ~self._index.eog).any():
+            return self._dead_end(text, state, first, step)
+        if not heal and self._low_mass(logits, allowed, mask, state):
+            self.stats.released += 1
+            return self._take(text, state, first, heal)
+        self._note_pruned(state, first)
+        if allowed:
+            return self._take(text, state, allowed[0], heal)
+        chosen = self._from_mask(logits, text, mask if mask is not None else self._mask(state, heal), heal)
+        if chosen is not None:
+            return self._take(text, state, chosen, heal)
+        return self._dead_end(text, state, first, step)
+
+    def _low_mass(self, logits: np.ndarray, allowed: list[int], mask: np.ndarray | None, state: _State) -> bool:
+        """Would pruning keep less than ``release_mass`` of the model's probability?"""
+        threshold = self._settings.release_mass
+        if threshold <= 0:
+            return False
+        probs = np.exp(logits.astype(np.float64) - float(logits.max()))
+        probs /= probs.sum()
+        if float(probs[allowed].sum()) >= threshold:
+            return False
+        mask = self._mask(state, b"") if mask is None else mask
+        return float(probs[mask & ~self._index.eog].sum()) < threshold
+
+    def _take(self, text: str, state: _State, token: int, heal: bytes) -> Choice:
+        """Record the choice and append the engine's unique continuation (active completion)."""
+        names = state.names
+        self._history.append((self._memo.key(names), state.s, token) if names is not None and not heal else None)
+        piece, _, _ = self._piece(token, heal)
+        if not self._settings.active_completion or piece is None or (heal and len(self._index.pieces[token]) < len(heal)):
+            return Choice([token])
+        after = self._state(text + piece)
+        if after.names is None or (not after.s and after.info is not None and after.info.kind not in _MANDATORY):
+            return Choice([token])
+        rest = after.names.continuation(after.s)
+        if not rest:
+            return Choice([token])
+        forced = self._model.tokenize(rest)
+        if b"".join(self._index.pieces[t] for t in forced).decode("utf-8", "replace") != rest:
+            return Choice([token])
+        self.stats.forced_tokens += len(forced)
+        self._history.extend([None] * len(forced))
+        return Choice([token, *forced])
+
+    def _note_pruned(self, state: _State, token: int) -> None:
+        if len(self.stats.pruned_names) < 20:
+            self.stats.pruned_names.append(state.s + self._index.head(token))
+
+    def _mask(self, state: _State, heal: bytes) -> np.ndarray:
+        """Every token the head rule allows at ``state`` (the next-site rule is checked after)."""
+        index = self._index
+        names = state.names
+        if heal:  # few tokens are consistent with the healed bytes: check each one
+            mask = np.zeros(index.n_vocab, dtype=bool)
+            for t in np.flatnonzero(np.fromiter((consistent(p, heal) for p in index.pieces), dtype=bool,
+                                                count=index.n_vocab)):
+                mask[t] = self._head_ok(state, *self._piece(int(t), heal))
+            return mask
+        if names is None:
+            mask = np.ones(index.n_vocab, dtype=bool)
+        else:
+            mask = np.zeros(index.n_vocab, dtype=bool)
+            s = state.s
+            denied = self._memo.denied if self._use_memo else set()
+            key = self._memo.key(names)
+            for name in names.names(s):
+                rest = name[len(s):]
+                for k in range(1, len(rest) + 1):
+                    if (key, s + rest[:k]) in denied:
+                        break
+                    for t in index.by_head.get(rest[:k], ()):
+                        if index.kinds[t] == IDENT or (index.kinds[t] == IDENT_BREAK and k == len(rest)):
+                            mask[t] = True
+            optional = not s and state.info is not None and state.info.kind not in _MANDATORY
+            if names.is_name(s) or optional:
+                mask |= index.kinds == BREAK
+            if optional:
+                mask |= index.digit_start
+        mask |= index.eog
+        return mask
+
+    def _from_mask(self, logits: np.ndarray, text: str, mask: np.ndarray, heal: bytes) -> int | None:
+        """The model's preferred token in ``mask`` that also passes the next-site rule (not EOG:
+        the model's first choice was something else)."""
+        self.stats.full_masks += 1
+        mask = mask & ~self._index.eog
+        for _ in range(_MAX_MASK_RETRIES):
+            token = self._sampler.best_allowed(logits, mask)
+            if token is None:
+                return None
+            if self._next_site_ok(text, *self._piece(token, heal)):
+                return token
+            mask[token] = False
+        return None
+
+    def _dead_end(self, text: str, state: _State, first: int, step: Step) -> Choice:
+        """Nothing feasible: mark the previous token infeasible at its state and back off one token."""
+        previous = self._history[-1] if self._history else None
+        if previous is not None and step.tokens and self.stats.backoffs < self._settings.max_backoffs:
+            self.stats.backoffs += 1
+            self._memo.feasible[previous] = False
+            self._memo.denied.add((previous[0], previous[1] + self._index.head(previous[2])))
+            return Choice([], backoff=1)
+        self.stats.released += 1
+        return self._take(text, state, first, step.heal)

@@ -1,0 +1,126 @@
+"""Guided decoding's rules, memo, back-off, release and active completion, on a scripted model.
+
+The real model and engine cover what users see (test_guided_real.py); here the logits are
+scripted so each rule is exercised exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from completion_engine import SortedNames
+from decoding.completer import CompletionRequest, Completer
+from decoding.constraint import CheckReport, SiteInfo
+from decoding.guided import GuidanceMemo
+from decoding.settings import GenerationSettings, GuidanceSettings
+from decoding.vocab_index import VocabIndex
+from tests.decoding.scripted_model import Script, ScriptedModel
+
+GEN = GenerationSettings(max_tokens=12, max_lines=1, max_ms=10_000)
+PIECES = ["obj", ".", "al", "alph", "a", "alpha", "beta", "gamma", "(", ")", "\n", " ", "x", "pha", "zzz"]
+
+
+class MemberGuide:
+    """A guide with one member site right after ``obj.`` (names given), nothing elsewhere."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = SortedNames(names)
+        self.calls = 0
+
+    def site(self, generated: str) -> SiteInfo | None:
+        self.calls += 1
+        if generated == "":
+            return SiteInfo(kind="member", typed="", names=self.names, queried=self.calls == 1, engine_ms=0.0)
+        return None
+
+    def check(self, suggestion: str) -> CheckReport:
+        return CheckReport()
+
+
+def run(script: Script, names: Sequence[str] | MemberGuide, pieces: Sequence[str] = PIECES,
+        guidance: GuidanceSettings = GuidanceSettings(), memo: GuidanceMemo | None = None) -> tuple[str, dict]:
+    model = ScriptedModel(pieces, script)
+    completer = Completer(model, VocabIndex.build(model))
+    guide = names if isinstance(names, MemberGuide) else MemberGuide(names)
+    result = completer.complete(CompletionRequest(prefix="obj.", suffix="", language_id="python"), GEN,
+                                guide=guide, guidance=guidance, memo=memo)
+    return result.text, result.stats.guidance
+
+
+def prefers(*order: str) -> Script:
+    """A script that always ranks the given pieces in this order (then end of generation)."""
+    ranked = {p: 10.0 - i for i, p in enumerate(order)}
+    return lambda text: ranked | {"\n": 0.0}
+
+
+def test_unguided_takes_the_models_choice() -> None:
+    text, stats = run(prefers("zzz", "beta"), ["beta"], guidance=GuidanceSettings(guided=False))
+    assert text.startswith("zzz") and stats == {}
+
+
+def test_identifier_piece_must_be_a_feasible_prefix() -> None:
+    text, stats = run(prefers("zzz", "beta", "("), ["beta"])
+    assert text.startswith("beta") and stats["pruned"] >= 1 and "zzz" in stats["pruned_names"]
+
+
+def test_break_after_identifier_requires_an_exact_name() -> None:
+    # "al" is a feasible prefix of "alpha", but "(" right after it would close the name "al"
+    def script(text: str) -> dict[str, float]:
+        if text.endswith("obj."):
+            return {"al": 10}
+        if text.endswith("al"):
+            return {"(": 10, "pha": 5}
+        return {"(": 10, ")": 9}
+
+    text, _ = run(script, ["alpha"])
+    assert text.startswith("alpha(")
+
+
+def test_dead_end_backs_off_and_memoizes() -> None:
+    # after "al" no piece continues "alpha" ("pha" is missing): back off, mark "al" infeasible
+    pieces = [p for p in PIECES if p not in ("pha", "a")]
+
+    def script(text: str) -> dict[str, float]:
+        if text.endswith("obj."):
+            return {"al": 10, "alpha": 8}
+        return {"(": 10}
+
+    memo, guide = GuidanceMemo(), MemberGuide(["alpha"])  # the engine keeps one name set per site
+    text, stats = run(script, guide, pieces=pieces, guidance=GuidanceSettings(active_completion=False), memo=memo)
+    assert text.startswith("alpha(") and stats["backoffs"] == 1
+    assert False in memo.feasible.values()
+    again, stats2 = run(script, guide, pieces=pieces, guidance=GuidanceSettings(active_completion=False),
+                        memo=memo)
+    assert again == text and stats2["backoffs"] == 0 and stats2["memo_hits"] >= 1
+
+
+def test_release_when_pruning_would_remove_nearly_all_mass() -> None:
+    script = prefers("zzz")  # all the mass on a name that does not exist; "beta" is far behind
+    text, stats = run(script, ["beta"], guidance=GuidanceSettings(release_mass=0.5, active_completion=False))
+    assert text.startswith("zzz") and stats["released"] >= 1
+    text, stats = run(script, ["beta"], guidance=GuidanceSettings(release_mass=0.0, active_completion=False))
+    assert text.startswith("beta") and stats["released"] == 0
+
+
+def test_active_completion_fills_the_unique_continuation() -> None:
+    def script(text: str) -> dict[str, float]:
+        return {"a": 10} if text.endswith("obj.") else {"(": 10}
+
+    text, stats = run(script, ["alpha"])
+    assert text.startswith("alpha(") and stats["forced_tokens"] >= 1
+    text, stats = run(script, ["alpha"], guidance=GuidanceSettings(active_completion=False, release_mass=0.0))
+    assert stats["forced_tokens"] == 0
+
+
+def test_memoization_switch() -> None:
+    memo, guide = GuidanceMemo(), MemberGuide(["beta"])
+    run(prefers("zzz", "beta", "("), guide, memo=memo)
+    _, stats = run(prefers("zzz", "beta", "("), guide, memo=memo)
+    assert stats["memo_hits"] >= 1
+    _, stats = run(prefers("zzz", "beta", "("), guide, memo=memo, guidance=GuidanceSettings(memoization=False))
+    assert stats["memo_hits"] == 0
+
+
+def test_pruning_switch_keeps_the_models_choice() -> None:
+    text, stats = run(prefers("zzz", "beta"), ["beta"], guidance=GuidanceSettings(pruning=False))
+    assert text.startswith("zzz") and stats["pruned"] == 0
