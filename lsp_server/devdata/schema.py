@@ -6,10 +6,11 @@ The format is documented in ``docs/dev-data.md``; change it only together with `
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -111,7 +112,7 @@ def parse_time(text: str) -> datetime:
 
 def event_from_dict(raw: Mapping[str, Any]) -> Event:
     """Build and check an :class:`Event` (unknown keys are ignored); raises :class:`InvalidEvent`."""
-    event = _build(Event, raw, "")
+    event: Event = _converter(Event)(raw, "")
     try:
         parse_time(event.time)
     except ValueError as e:
@@ -121,41 +122,51 @@ def event_from_dict(raw: Mapping[str, Any]) -> Event:
     return event
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+Converter = Callable[[object, str], Any]
 
 
-def _build(cls: type, raw: object, where: str) -> Any:
-    if not isinstance(raw, Mapping):
-        raise InvalidEvent(f"{where or 'event'}: expected an object")
-    hints = _HINTS.get(cls) or _HINTS.setdefault(cls, typing.get_type_hints(cls))
-    values: dict[str, Any] = {}
-    for f in dataclasses.fields(cls):
-        if f.name not in raw:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise InvalidEvent(f"{where}{f.name}: missing")
-            continue
-        values[f.name] = _value(hints[f.name], raw[f.name], where + f.name)
-    return cls(**values)
-
-
-def _value(hint: Any, value: object, where: str) -> Any:
+@functools.cache
+def _converter(hint: Any) -> Converter:
+    """A checking converter for ``hint``, built once per type (the reader calls it per line)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(hint)
-        if value is None and type(None) in options:
-            return None
-        return _value(next(o for o in options if o is not type(None)), value, where)
+        inner = _converter(next(o for o in options if o is not type(None)))
+        optional = type(None) in options
+        return lambda value, where: None if value is None and optional else inner(value, where)
     if dataclasses.is_dataclass(hint):
-        return _build(hint, value, where + ".")  # type: ignore[arg-type]
+        return _record(hint)  # type: ignore[arg-type]
     if origin is dict:
-        _, item = typing.get_args(hint)
-        if not isinstance(value, Mapping):
-            raise InvalidEvent(f"{where}: expected an object")
-        return {str(k): _value(item, v, f"{where}.{k}") for k, v in value.items()}
-    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if hint is int and isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if hint in (str, bool) and isinstance(value, hint):
-        return value
-    raise InvalidEvent(f"{where}: expected {getattr(hint, '__name__', hint)}, got {type(value).__name__}")
+        item = _converter(typing.get_args(hint)[1])
+
+        def mapping(value: object, where: str) -> dict[str, Any]:
+            if not isinstance(value, dict):
+                raise InvalidEvent(f"{where}: expected an object")
+            return {str(k): item(v, f"{where}.{k}") for k, v in value.items()}
+        return mapping
+    accepted = (int, float) if hint is float else (hint,)
+
+    def scalar(value: object, where: str) -> Any:
+        if type(value) not in accepted:  # exact types: a bool is not an int here
+            raise InvalidEvent(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
+        return float(value) if hint is float else value  # type: ignore[arg-type]
+    return scalar
+
+
+def _record(cls: type) -> Converter:
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+              for f in dataclasses.fields(cls)]
+
+    def build(raw: object, where: str) -> Any:
+        if not isinstance(raw, dict):
+            raise InvalidEvent(f"{where or 'event'}: expected an object")
+        values: dict[str, Any] = {}
+        for name, required in fields:
+            path = f"{where}.{name}" if where else name
+            if name in raw:
+                values[name] = _converter(hints[name])(raw[name], path)
+            elif required:
+                raise InvalidEvent(f"{path}: missing")
+        return cls(**values)
+    return build
