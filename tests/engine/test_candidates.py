@@ -146,3 +146,17 @@ def test_memo_survives_typing_into_a_newer_version(engine: PythonEngine) -> None
     v3 = version(3, "import os\nimport sys\nx = os.path.jo\ny = 1\n")  # an edit elsewhere: a new query
     third_site = engine.classify(v3, 35)
     assert third_site is not None and third_site.key != first_site.key
+
+
+def test_shared_inference_state_sees_the_new_version(engine: PythonEngine) -> None:
+    before = "class Box:\n    def put(self): pass\n\nBox().\n"
+    after = "class Box:\n    def put(self): pass\n    def take(self): pass\n\nBox().\n"
+    answers = []
+    for version, text in enumerate((before, after, before), 1):
+        document = Document(uri="file:///shared_state.py", version=version, text=text)
+        site = engine.classify(document, len(text) - 1)
+        assert site is not None
+        found = engine.candidates(document, site)
+        assert found is not None
+        answers.append("take" in found.names.names(""))
+    assert answers == [False, True, False]
