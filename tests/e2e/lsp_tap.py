@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -85,4 +86,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Not sys.exit: the stdin pump may still be blocked in a read, and interpreter shutdown would
+    # abort on its buffer lock (exit 134) instead of passing the server's exit status on.
+    os._exit(status)

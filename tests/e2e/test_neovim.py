@@ -54,7 +54,7 @@ def run_nvim(nvim: Path, init_lua: str, test_lua: str, out: Path) -> tuple[dict,
         "XDG_CACHE_HOME": str(out / "cache"),
     }
     proc = subprocess.run([str(nvim), "--headless", "--clean", "-u", str(E2E / "nvim" / test_lua)],
-                          cwd=work, env=env, capture_output=True, text=True, timeout=360, stdin=subprocess.DEVNULL)
+                          cwd=work, env=env, check=False, capture_output=True, text=True, timeout=360, stdin=subprocess.DEVNULL)
     (out / "nvim.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     result = json.loads(result_file.read_text()) if result_file.exists() else {}
     print(json.dumps(result, indent=2))

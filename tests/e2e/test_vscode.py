@@ -16,7 +16,15 @@ import subprocess
 import pytest
 
 from lsp_server.config import SETTINGS_SCHEMA
-from tests.e2e.conftest import E2E, REPO, build_vsix, read_tap, run_installer, tapped_server_command
+from tests.e2e.conftest import (
+    E2E,
+    REPO,
+    build_vsix,
+    read_tap,
+    run_installer,
+    server_executable,
+    tapped_server_command,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(2400)]
 
@@ -34,9 +42,11 @@ def test_vscode_ghost_text(e2e_out) -> None:
         "GW_SERVER_CMD": json.dumps(tapped_server_command(tap_log)),
         "GW_TAP_LOG": str(tap_log),
     }
+    stats = subprocess.run([str(server_executable()), "stats", "--help"], check=False, capture_output=True)
+    env["GW_STATS"] = "1" if stats.returncode == 0 else "0"  # `ghostwise stats` may not exist yet
     if os.environ.get("GHOSTWISE_UPDATE_SCREENSHOTS") == "1":
         env["GW_SCREENSHOT"] = str(REPO / "docs" / "images" / "vscode-ghost-text.png")
-    proc = subprocess.run(["node", str(E2E / "vscode" / "drive.mjs")], env=env, capture_output=True, text=True,
+    proc = subprocess.run(["node", str(E2E / "vscode" / "drive.mjs")], env=env, check=False, capture_output=True, text=True,
                           timeout=420)
     (e2e_out / "drive.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     print(proc.stdout[-6000:])
@@ -61,6 +71,8 @@ def test_vscode_ghost_text(e2e_out) -> None:
     assert summary["acceptedLine"].startswith("    return ") and len(summary["acceptedLine"]) > len("    return ")
     assert summary["burst"]["cancelled"] >= 1
     assert "unguided" in summary["statusBarUnguided"]
+    if env["GW_STATS"] == "1":
+        assert summary.get("statsTab"), "ghostwise: Open completion stats did not open the stats page"
 
 
 def _flatten(options: dict, prefix: str = "") -> dict:

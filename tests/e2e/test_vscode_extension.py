@@ -17,7 +17,7 @@ pytestmark = pytest.mark.timeout(1200)
 def test_typecheck_and_unit_tests() -> None:
     npm_ci(VSCODE_CLIENT)
     for script in ("typecheck", "test"):
-        proc = subprocess.run(["npm", "run", script], cwd=VSCODE_CLIENT, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(["npm", "run", script], cwd=VSCODE_CLIENT, check=False, capture_output=True, text=True, timeout=600)
         print(proc.stdout[-3000:])
         assert proc.returncode == 0, f"npm run {script} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
 

@@ -388,6 +388,27 @@ async function main() {
       throw new Error('toggling guided restarted the server');
     }
     log('guided toggled off without restart; status bar:', summary.statusBarUnguided);
+
+    // Stats page (only when the server has the `ghostwise stats` command; GW_STATS=1).
+    if (process.env.GW_STATS === '1') {
+      await page.keyboard.press('F1');
+      await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+      await page.keyboard.type('ghostwise: Open completion stats');
+      await sleep(500);
+      await page.keyboard.press('Enter');
+      await page.locator('.tab', { hasText: 'ghostwise stats' }).first().waitFor({ timeout: 120_000 });
+      summary.statsTab = true;
+      // The page itself renders inside the webview's nested iframes.
+      summary.statsText = await waitFor('the stats page content', async () => {
+        for (const frame of page.frames()) {
+          const text = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+          if (/stats/i.test(text) && frame !== page.mainFrame()) return text.trim().slice(0, 200);
+        }
+        return null;
+      }, 30_000);
+      await page.screenshot({ path: path.join(OUT, 'vscode-stats.png') });
+      log('the stats page opened in a tab');
+    }
     summary.ok = true;
   } catch (error) {
     summary.ok = false;
