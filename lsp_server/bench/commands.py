@@ -96,6 +96,7 @@ def _service_complete(model: str, root: Path | None) -> Complete:
     service = CompletionService(ServerSettings(model=model), workspace_root=root)
     print(f"loading model {model!r} ...", file=sys.stderr)
     service.load(progress=None)
+    service.warm_engine()  # the server warms the engine in the background before the first request
 
     versions = itertools.count(1)
 
@@ -105,6 +106,7 @@ def _service_complete(model: str, root: Path | None) -> Complete:
         uri = path.as_uri() if path is not None else f"untitled:{task.task_id}"
         document = DocumentInput(uri=uri, path=path, text=task.prefix + task.suffix, offset=len(task.prefix),
                                  language_id="python", version=next(versions))
+        service.prepare(document)  # as the server does on didChange, before the completion request
         return service.complete(document, guidance=guidance, cancel=None)
 
     return complete
