@@ -21,12 +21,13 @@ class EngineSettings:
     """Limits of the Python engine.
 
     ``max_parse_chars``: bigger documents are parsed in a window around the cursor.
-    ``names_check_max_chars``: the pyflakes check (a full compile) runs only on documents up to this size.
+    ``names_check_max_chars``: the pyflakes check (a full compile, ~0.5 ms per KB) runs only on
+    documents up to this size (~20 ms).
     """
 
     jedi: JediSettings = field(default_factory=JediSettings)
     max_parse_chars: int = 256_000
-    names_check_max_chars: int = 60_000
+    names_check_max_chars: int = 40_000
 
 
 class PythonEngine:
@@ -55,6 +56,8 @@ class PythonEngine:
 
     def classify(self, doc: Document, cursor: int, generated: str = "") -> Site | None:
         """The site at the end of ``generated`` inserted at ``cursor`` (None: no site, or failure)."""
+        if doc.language_id != "python":
+            return None
         if not 0 <= cursor <= len(doc.text):
             log.debug("cursor %d outside %s (%d chars): no site", cursor, doc.uri, len(doc.text))
             return None

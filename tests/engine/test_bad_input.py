@@ -155,7 +155,9 @@ def test_time_out_is_unknown_and_the_late_answer_is_kept(caplog: pytest.LogCaptu
         engine.close()
 
 
-def test_cursor_outside_the_document(engine: PythonEngine, doc: MakeDoc) -> None:
+def test_cursor_outside_the_document_and_other_languages(engine: PythonEngine, doc: MakeDoc) -> None:
     document, _ = doc("x = |")
     assert engine.classify(document, len(document.text) + 10) is None
     assert engine.classify(document, -1) is None
+    other = Document(uri="file:///a.js", version=1, text="console.", language_id="javascript")
+    assert engine.classify(other, len(other.text)) is None
