@@ -8,7 +8,7 @@ from pytest_lsp import LanguageClient
 from lsp_server.devdata.notifications import DID_PARTIALLY_ACCEPT_COMPLETION, DID_SHOW_COMPLETION
 from tests.lsp.session import inline, open_doc
 
-FAST = {"maxTokens": 8}  # short suggestions keep the sessions quick
+FAST = {"maxTokens": 8, "threads": 1}  # short suggestions, one thread (no spinning on a busy machine)
 URI = "file:///tmp/ghostwise-devdata/shapes.py"
 SOURCE = '''import math
 

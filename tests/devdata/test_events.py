@@ -8,10 +8,11 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.devdata.conftest import read_events, wait_events
-from tests.devdata.lsp_steps import FAST, accept, partially_accept, show, suggest
+from tests.devdata.lsp_steps import FAST, URI, accept, partially_accept, show, suggest
 from tests.lsp.session import start
 
 
@@ -71,3 +72,13 @@ async def test_timeouts_and_silent_clients(client: LanguageClient, data_dir: Pat
     unseen, _ = await suggest(client)  # a client that reports shows did not show this one
     events = await wait_events(data_dir, unseen)
     assert (events[unseen].outcome, events[unseen].shown) == ("unseen", False)
+
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"ghostwise": {"completionFallback": "always"}}))
+    listed = await client.text_document_completion_async(types.CompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=10, character=11)))
+    assert isinstance(listed, types.CompletionList) and listed.items[0].command is not None
+    from_list = (listed.items[0].command.arguments or [None])[0]
+    assert isinstance(from_list, str)
+    events = await wait_events(data_dir, from_list)
+    assert (events[from_list].surface, events[from_list].outcome) == ("completion", "unseen")
