@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import re
 import sys
 from datetime import UTC, datetime, timedelta
@@ -55,15 +56,20 @@ def stats_command(args: argparse.Namespace) -> int:
 
         write_report(stats, args.html, directory)
         print(f"wrote {args.html}", file=sys.stderr)
-    if args.json:
-        print(json.dumps(dataclasses.asdict(stats), indent=2))
-    else:
-        print(format_text(stats, directory))
+    _emit(json.dumps(dataclasses.asdict(stats), indent=2) if args.json else format_text(stats, directory))
     return 0
 
 
+def _emit(text: str) -> None:
+    """Print, quietly stopping when the reader went away (``ghostwise stats | head``)."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def _pct(rate: float | None) -> str:
-    return "  n/a" if rate is None else f"{rate * 100:5.1f}%"
+    return f"{'n/a':>6}" if rate is None else f"{rate * 100:5.1f}%"
 
 
 def _ms(value: float | None) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from matplotlib.axes import Axes
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from lsp_server.devdata.schema import OUTCOMES, format_time, parse_time
 from lsp_server.devdata.stats import Acceptance, Stats
@@ -57,7 +57,8 @@ def render(stats: Stats, directory: Path) -> str:
                          "Accepted and partially accepted suggestions count as taken; acceptance rate = taken / "
                          "(taken + dismissed). Unseen: never shown. Unknown: the editor reported nothing."),
                  _figure("Acceptance rate", _acceptance_panels, stats,
-                         "By decoding mode, document language and suggestion length (characters)."),
+                         "By decoding mode, document language and suggestion length (characters); "
+                         "n = decided suggestions (taken or dismissed)."),
                  _figure("Latency by phase", _latency, stats,
                          "Queue: request arrival to start of generation. Engine: completion-engine time "
                          "in guided suggestions. Total: arrival to suggestion."),
@@ -132,12 +133,13 @@ def _acceptance_panels(fig: Figure, stats: Stats) -> None:
 def _rate_bars(ax: Axes, title: str, group: dict[str, Acceptance]) -> None:
     names = list(group)[::-1]
     rates = [(group[n].rate or 0) * 100 for n in names]
-    ax.barh(names, [100] * len(names), color="#eceff1", height=0.6)
+    ax.barh(names, [0 if group[n].rate is None else 100 for n in names], color="#eceff1", height=0.6)
     ax.barh(names, rates, color=COLORS["accepted"], height=0.6)
     for y, n in enumerate(names):
         a = group[n]
         decided = a.accepted + a.partial + a.dismissed
-        ax.text(101, y, f"{_pct(a.rate)}  n={decided}", va="center", fontsize=9, color=INK)
+        label = f"{_pct(a.rate)}  n={decided}" if decided else f"n/a: {a.suggestions} undecided"
+        ax.text(101 if decided else 1, y, label, va="center", fontsize=9, color=INK if decided else MUTED)
     ax.set_xlim(0, 135)
     ax.set_ylim(len(names) - 0.4 - max(len(names), 4), len(names) - 0.4)  # top-aligned, slim bars
     ax.set_xticks([0, 25, 50, 75, 100], ["0", "25", "50", "75", "100%"])
@@ -158,6 +160,7 @@ def _latency(fig: Figure, stats: Stats) -> None:
         ax.text(b, y - 0.2, f" {b:,.0f}", va="center", fontsize=9, color=MUTED)
     ax.set_yticks(list(ys), phases)
     ax.set_xlabel("milliseconds", color=MUTED)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlim(0, max(p95 + [1]) * 1.15)
     ax.legend(frameon=False, loc="lower right", fontsize=9)
     _style(ax)
