@@ -184,7 +184,7 @@ def split_guidance(raw: Mapping[str, object]) -> tuple[dict[str, float], Counter
     names: Counter[str] = Counter()
     for key, value in raw.items():
         if isinstance(value, int | float):
-            numbers[key] = float(value)
+            numbers[key] = round(float(value), 3)
         elif key.startswith("pruned") and isinstance(value, Mapping):
             names.update({str(k): v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)})
         elif key.startswith("pruned") and isinstance(value, list | tuple | set | frozenset):
