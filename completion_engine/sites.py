@@ -29,12 +29,13 @@ from completion_engine.text import (
     scan,
     utf8_len,
 )
-from completion_engine.trees import TreeCache, frames_at, leaves, scan_start
+from completion_engine.trees import TreeCache, frames_at, leaves, path_to, scan_start
 
 log = logging.getLogger(__name__)
 
 PLACEHOLDER = "__ghostwise_site__"
 MAX_STATEMENT_LINES = 40
+MAX_STATEMENT_BYTES = 4096
 MAX_LINE_SCAN_CHARS = 20_000
 _OPEN = frozenset("([{")
 _CLOSE = frozenset(")]}")
@@ -114,14 +115,11 @@ class SiteClassifier:
         inserted = self._trees.insert(parsed, at, generated + PLACEHOLDER)
         end_b = at + utf8_len(generated)
         start_b = end_b - utf8_len(typed)
-        root = inserted.tree.root_node
-        node = root.named_descendant_for_byte_range(end_b, end_b + len(PLACEHOLDER))
-        if node is None:
-            return None
-        container, lo = _container(node, inserted.source, start_b)
-        toks = _statement(leaves(container, lo, start_b), start_b)
+        chain = path_to(inserted.tree.root_node, end_b)
+        container, lo = _container(chain, inserted.source, start_b)
+        toks = _statement(leaves(container, lo, start_b))
         kind = _kind(toks)
-        if kind is None or (kind == "member" and _is_attribute_write(node)):
+        if kind is None or (kind == "member" and _is_attribute_write(chain)):
             return None
         start = cursor + len(generated) - len(typed)
         before_site = generated[: max(0, len(generated) - len(typed))]
@@ -146,23 +144,27 @@ class SiteClassifier:
         )
 
 
-def _container(node: tree_sitter.Node, source: bytes, start_b: int) -> tuple[tree_sitter.Node, int]:
-    """The statement-level node holding ``node`` and the byte to read its tokens from (bounded)."""
-    current = node
-    while current.parent is not None and current.parent.type not in ("block", "module"):
-        if current.type == "interpolation":
-            return current, current.start_byte
-        current = current.parent
+def _container(chain: list[tree_sitter.Node], source: bytes, start_b: int) -> tuple[tree_sitter.Node, int]:
+    """The statement-level node of ``chain`` (root first) and the byte to read its tokens from.
+
+    That is the innermost f-string interpolation, else the child of the innermost block/module;
+    reading starts at most ``MAX_STATEMENT_LINES`` lines and ``MAX_STATEMENT_BYTES`` back.
+    """
+    outer = max((i for i, n in enumerate(chain) if n.type in ("block", "module")), default=0)
+    inner = chain[outer + 1 :] or chain[-1:]
+    interpolations = [n for n in inner if n.type == "interpolation"]
+    if interpolations:
+        return interpolations[-1], interpolations[-1].start_byte
     lo = start_b
     for _ in range(MAX_STATEMENT_LINES):
         lo = source.rfind(b"\n", 0, max(lo - 1, 0))
         if lo < 0:
             break
-    return current, max(current.start_byte, lo + 1)
+    return inner[0], max(inner[0].start_byte, lo + 1, start_b - MAX_STATEMENT_BYTES)
 
 
-def _statement(tokens: Iterable[tree_sitter.Node], start_b: int) -> list[Tok]:
-    """The tokens of the logical statement that ``start_b`` is in (split at newlines, ``;`` and headers)."""
+def _statement(tokens: Iterable[tree_sitter.Node]) -> list[Tok]:
+    """The tokens of the last logical statement in ``tokens`` (split at newlines, ``;`` and headers)."""
     stmt: list[Tok] = []
     depth = lambdas = 0
     last_row = -1
@@ -315,14 +317,9 @@ def _binds_later(toks: list[Tok]) -> bool:
     return False
 
 
-def _is_attribute_write(node: tree_sitter.Node) -> bool:
-    """``node`` is the attribute being assigned in ``obj.attr = …`` (the suffix already shows the ``=``)."""
-    attribute = node.parent
-    if attribute is None or attribute.type != "attribute":
+def _is_attribute_write(chain: list[tree_sitter.Node]) -> bool:
+    """The site is the attribute assigned in ``obj.attr = …`` (the suffix already shows the ``=``)."""
+    if len(chain) < 3 or chain[-2].type != "attribute":
         return False
-    parent = attribute.parent
-    return (
-        parent is not None
-        and parent.type in _ASSIGN_LEFT_PARENTS
-        and parent.child_by_field_name("left") == attribute
-    )
+    attribute, parent = chain[-2], chain[-3]
+    return parent.type in _ASSIGN_LEFT_PARENTS and parent.child_by_field_name("left") == attribute

@@ -30,11 +30,10 @@ _TOP_LEVEL_LINE = re.compile(r"\n(?=(?:async[ \t]+def|def|class|@|import|from)\b
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Parsed:
-    """A parse of ``text[start:end]`` of one document version (the whole text unless it is huge)."""
+    """A parse of ``text[start:]`` (up to a window end) of one document version (all of it unless huge)."""
 
     text: str
     start: int
-    end: int
     source: bytes
     tree: tree_sitter.Tree
 
@@ -64,7 +63,8 @@ def window(text: str, cursor: int, max_chars: int) -> tuple[int, int]:
     before = max_chars * 3 // 4
     lo = max(0, cursor - before)
     top = _TOP_LEVEL_LINE.search(text, lo, cursor)
-    start = top.start() + 1 if top else text.find("\n", lo, cursor) + 1
+    newline = text.find("\n", lo, cursor)
+    start = top.start() + 1 if top else (newline + 1 if newline >= 0 else lo)
     hi = min(len(text), cursor + max_chars - before)
     nl = text.find("\n", hi)
     return start, len(text) if nl < 0 else nl + 1
@@ -98,7 +98,7 @@ class TreeCache:
                 return found
         text = clean_text(doc.text)
         source = text[start:end].encode("utf-8")
-        parsed = Parsed(text=text, start=start, end=end, source=source, tree=self.parser().parse(source))
+        parsed = Parsed(text=text, start=start, source=source, tree=self.parser().parse(source))
         if end - start < len(text):
             log.debug("parsed a %d-char window of %s (%d chars)", end - start, doc.uri, len(text))
         with self._lock:
@@ -130,29 +130,40 @@ class TreeCache:
         )
 
 
+def path_to(root: tree_sitter.Node, at: int, max_depth: int = 1000) -> list[tree_sitter.Node]:
+    """The nodes from ``root`` down to the smallest one containing byte ``at`` (root first).
+
+    Walks down with a cursor: ``Node.parent`` costs O(depth) per call in tree-sitter, which turns
+    upward walks quadratic on deeply nested (e.g. minified) code.  ``max_depth`` bounds the walk.
+    """
+    cursor = root.walk()
+    chain = [root]
+    while len(chain) < max_depth and cursor.goto_first_child_for_byte(at) is not None:
+        if cursor.node is None or cursor.node.start_byte > at:
+            break
+        chain.append(cursor.node)
+    return chain
+
+
 def frames_at(tree: tree_sitter.Tree, at: int) -> tuple[Frame, ...]:
     """The string/interpolation frames open at byte ``at`` according to ``tree`` (outermost first)."""
-    node: tree_sitter.Node | None = tree.root_node.descendant_for_byte_range(at, at)
-    chain: list[Frame] = []
-    while node is not None:
+    frames: list[Frame] = list(CODE)
+    for node in path_to(tree.root_node, at):
         if node.start_byte < at < node.end_byte:
             if node.type == "string" and node.child_count and node.children[0].type == "string_start":
-                chain.append(string_frame(_text(node.children[0])))
+                frames.append(string_frame(_text(node.children[0])))
             elif node.type == "interpolation":
-                chain.append(CodeFrame(interpolation=True))
-        node = node.parent
-    return CODE + tuple(reversed(chain))
+                frames.append(CodeFrame(interpolation=True))
+    return tuple(frames)
 
 
 def scan_start(tree: tree_sitter.Tree, at: int, max_bytes: int) -> int:
     """Where a lexer pass ending at byte ``at`` should start so that tree-sitter's view of strings
     can be double-checked: the smallest node around ``at`` holding a syntax error (at most
     ``max_bytes`` back), else ``at`` itself (the tree is trusted where it parsed cleanly)."""
-    node: tree_sitter.Node | None = tree.root_node.descendant_for_byte_range(at, at)
-    while node is not None and node.parent is not None:
+    for node in reversed(path_to(tree.root_node, at)[1:]):
         if node.has_error and node.start_byte < at:
             return node.start_byte if at - node.start_byte <= max_bytes else at
-        node = node.parent
     return at
 
 

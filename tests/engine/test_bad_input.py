@@ -161,3 +161,11 @@ def test_cursor_outside_the_document_and_other_languages(engine: PythonEngine, d
     assert engine.classify(document, -1) is None
     other = Document(uri="file:///a.js", version=1, text="console.", language_id="javascript")
     assert engine.classify(other, len(other.text)) is None
+
+
+def test_huge_single_line_is_windowed(engine: PythonEngine) -> None:
+    text = "import os; x = (" + "1+" * 2_500_000 + "1); os."
+    document = Document(uri="file:///minified.py", version=1, text=text)
+    site = engine.classify(document, len(text))
+    assert site is not None and site.kind == "member"
+    assert len(engine.trees.parsed(document, len(text)).source) <= engine.trees.max_parse_chars
