@@ -1,0 +1,148 @@
+"""Time-to-suggestion through the real LSP server over stdio, on a real file.
+
+For N cursor positions of a real Python file this replays an edit and measures, side by side in one
+run: (a) a cold request on a new document, (b) the request after typing one more character (KV-cache
+reuse), and (c) the same prompt through plain ``Llama.create_completion`` in this process.
+
+    .venv/bin/python benchmarks/latency.py [--file F] [--n 30] [--seed 0]
+
+Targets (2 cores, default model): (b) p50 ≤ 200 ms for single-line suggestions; (b)/(a) p50 ≤ 0.35;
+server (b) vs (c) ≤ 1.05.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from decoding.healing import split_heal
+from decoding.llama_runtime import LlamaRuntime
+from decoding.model_source import resolve_model
+from decoding.prompting import build_prompt
+from decoding.settings import ModelSettings
+
+DEFAULT_FILE = Path(__file__).parents[1] / "lsp_server" / "scheduler.py"
+OPTIONS = {"debounceMs": 0, "maxTokens": 48, "maxMs": 5000, "guided": {"enabled": False}}
+
+
+def positions(text: str, n: int, seed: int) -> list[int]:
+    """Cursor offsets in the middle of non-trivial code lines (single-line suggestions)."""
+    offsets, start = [], 0
+    for line in text.split("\n"):
+        body = line.strip()
+        if len(body) > 20 and not body.startswith(("#", '"', "'")):
+            offsets.append(start + len(line) - len(line.lstrip()) + len(body) // 2)
+        start += len(line) + 1
+    random.Random(seed).shuffle(offsets)
+    return sorted(offsets[:n])
+
+
+class Session:
+    """A real ghostwise server over stdio and a client that times inline completion requests."""
+
+    def __init__(self) -> None:
+        self.client = LanguageClient("ghostwise-latency", "1")
+        self.ready = asyncio.Event()
+
+        @self.client.feature("ghostwise/status")
+        def _status(params: Any) -> None:
+            if getattr(params, "state", "") in ("ready", "error"):
+                self.ready.set()
+
+    async def start(self) -> None:
+        await self.client.start_io(sys.executable, "-m", "lsp_server", "--stdio", "--log-level", "error")
+        caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
+            inline_completion=types.InlineCompletionClientCapabilities()))
+        await self.client.initialize_async(types.InitializeParams(capabilities=caps, initialization_options=OPTIONS))
+        self.client.initialized(types.InitializedParams())
+        await asyncio.wait_for(self.ready.wait(), 600)
+
+    def open(self, uri: str, text: str) -> None:
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+
+    def insert(self, uri: str, version: int, line: int, col: int, text: str) -> None:
+        pos = types.Position(line=line, character=col)
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=pos, end=pos), text=text)]))
+
+    async def request_ms(self, uri: str, line: int, col: int) -> tuple[float, str]:
+        t0 = time.perf_counter()
+        result = await self.client.text_document_inline_completion_async(types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=col),
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic)))
+        elapsed = (time.perf_counter() - t0) * 1000
+        items = result.items if isinstance(result, types.InlineCompletionList) else (result or [])
+        text = items[0].insert_text if items else ""
+        return elapsed, text if isinstance(text, str) else text.value
+
+    async def stop(self) -> None:
+        await self.client.shutdown_async(None)
+        self.client.exit(None)
+        await self.client.stop()
+
+
+def plain_ms(llm: LlamaRuntime, prefix: str, path: str) -> tuple[float, int]:
+    """The same prompt (same builder, same healing) through ``create_completion``; returns ms and tokens."""
+    prompt = build_prompt(prefix=prefix, suffix="", path=path, language_id="python",
+                          budget_tokens=llm.n_ctx - OPTIONS["maxTokens"], tokenize=llm.tokenize, bos=llm.bos(),
+                          fim=None)
+    tokens, _ = split_heal(llm, prompt.tokens, len(llm.bos()))
+    t0 = time.perf_counter()
+    out = llm._llm.create_completion(tokens, max_tokens=OPTIONS["maxTokens"], temperature=0.0, stop=["\n"])
+    return (time.perf_counter() - t0) * 1000, int(out["usage"]["completion_tokens"])
+
+
+def pct(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--n", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    source = args.file.read_text()
+    session = Session()
+    await session.start()
+    llm = LlamaRuntime(resolve_model("default"), ModelSettings(n_ctx=4096))
+    cold, warm, plain, nonempty = [], [], [], 0
+    for i, offset in enumerate(positions(source, args.n, args.seed)):
+        line_start = source.rfind("\n", 0, offset) + 1
+        line_end = source.find("\n", offset)
+        line, col = source.count("\n", 0, offset), offset - line_start
+        doc = source[:offset] + source[line_end:]  # the rest of the line is not typed yet
+        uri = f"file:///bench/edit_{i}.py"  # a new document: its header comment differs from the last one
+        session.open(uri, doc)
+        a, _ = await session.request_ms(uri, line, col)
+        session.insert(uri, 2, line, col, source[offset])  # type the next real character
+        b, text = await session.request_ms(uri, line, col + 1)
+        plain_ms(llm, source[:offset], f"edit_{i}.py")  # the same warm cache as the server had at (b)
+        c, _ = plain_ms(llm, source[: offset + 1], f"edit_{i}.py")
+        cold.append(a), warm.append(b), plain.append(c)
+        nonempty += bool(text.strip())
+    await session.stop()
+    rows = [("(a) cold request, new document", cold), ("(b) after typing one character", warm),
+            ("(c) same prompt, Llama.create_completion", plain)]
+    print(f"{len(cold)} edits of {args.file.name}; {nonempty} non-empty suggestions at (b)\n")
+    print(f"| {'measure':<42} | p50 ms | p95 ms |\n|{'-' * 44}|-------:|-------:|")
+    for name, values in rows:
+        print(f"| {name:<42} | {pct(values, 50):6.0f} | {pct(values, 95):6.0f} |")
+    print(f"\n(b)/(a) p50 = {pct(warm, 50) / pct(cold, 50):.2f}  (target ≤ 0.35)")
+    print(f"(b)/(c) p50 = {pct(warm, 50) / pct(plain, 50):.2f}  (target ≤ 1.05: server overhead)")
+    print(f"(b) p50 = {pct(warm, 50):.0f} ms  (target ≤ 200 ms)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
