@@ -76,7 +76,7 @@ def _schema(cls: Any, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         key = prefix + _camel(f.name)
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc,operator]
         if dataclasses.is_dataclass(default):
             out.update(_schema(type(default), key + "."))
         else:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -22,10 +24,10 @@ from lsp_server.server import (
 def create_server() -> GhostwiseServer:
     """A server with every feature registered."""
     server = GhostwiseServer()
-    background: set[asyncio.Task[None]] = set()
+    background: set[asyncio.Task[Any]] = set()
 
-    def spawn(coro: object) -> None:
-        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    def spawn(coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(coro)
         background.add(task)
         task.add_done_callback(background.discard)
 
@@ -42,6 +44,11 @@ def create_server() -> GhostwiseServer:
     @server.feature(types.INITIALIZED)
     def initialized(ls: GhostwiseServer, params: types.InitializedParams) -> None:
         spawn(ls.load_model())
+        spawn(asyncio.to_thread(ls.service.warm_engine))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: GhostwiseServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.prepare(params.text_document.uri)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: GhostwiseServer, params: types.DidChangeConfigurationParams) -> None:

@@ -100,6 +100,24 @@ class GhostwiseServer(LanguageServer):
         return bool(window and window.work_done_progress)
 
     # -- completions -----------------------------------------------------------------------
+    def snapshot(self, uri: str, position: types.Position | None = None) -> DocumentInput | None:
+        """The document as the service sees it (cursor at ``position``), or None if it cannot be read."""
+        doc = self.workspace.get_text_document(uri)
+        try:
+            text = doc.source or ""
+        except (OSError, UnicodeDecodeError) as e:
+            log.info("cannot read %s: %s", uri, e)
+            return None
+        path = to_fs_path(uri)
+        return DocumentInput(uri=uri, text=text, offset=cursor_offset(doc, position) if position else 0,
+                             path=Path(path) if path else None, language_id=doc.language_id or "",
+                             version=doc.version or 0)
+
+    def prepare(self, uri: str) -> None:
+        """Let the engine start analysing a new document version (background)."""
+        if (snapshot := self.snapshot(uri)) is not None:
+            self.service.prepare(snapshot)
+
     async def suggest(self, uri: str, position: types.Position,
                       surface: str = "inline") -> tuple[Suggestion, str] | None:
         """The newest suggestion for ``uri`` at ``position`` and its id, or None (empty answer)."""
@@ -107,16 +125,9 @@ class GhostwiseServer(LanguageServer):
         started = arrived
         if not self.service.ready:
             return None
-        doc = self.workspace.get_text_document(uri)
-        try:
-            text = doc.source
-        except (OSError, UnicodeDecodeError) as e:
-            log.info("cannot read %s: %s", uri, e)
+        snapshot = self.snapshot(uri, position)
+        if snapshot is None:
             return None
-        path = to_fs_path(uri)
-        snapshot = DocumentInput(uri=uri, text=text, offset=cursor_offset(doc, position),
-                                 path=Path(path) if path else None, language_id=doc.language_id or "",
-                                 version=doc.version or 0)
 
         def work(cancel: CancelToken) -> Suggestion:
             nonlocal started
@@ -152,7 +163,7 @@ class ProgressReporter:
     async def begin(self, title: str) -> None:
         try:
             await self._server.work_done_progress.create_async(self._token)
-        except Exception as e:  # the client may refuse; loading goes on without progress
+        except Exception as e:  # noqa: BLE001 - the client may refuse; loading goes on without it
             log.info("client refused work-done progress: %s", e)
             return
         self._active = True
