@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,8 +68,11 @@ def run_command(args: argparse.Namespace) -> int:
     if not tasks:
         print(f"ghostwise bench run: no valid task in {args.tasks}", file=sys.stderr)
         return 2
+    started, load_before = time.monotonic(), os.getloadavg()[0]
     try:
         complete = _service_complete(args.model, args.root)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a model that cannot be loaded: say why, no traceback
         log.debug("model load failed", exc_info=True)
         print(f"ghostwise bench run: cannot load model {args.model!r}: {exc}", file=sys.stderr)
@@ -80,7 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
         run(tasks, complete, options)
     except KeyboardInterrupt:
         interrupted = True
-    _write_run_info(args, modes, len(tasks))
+    _write_run_info(args, modes, len(tasks), wall_s=time.monotonic() - started, load_before=load_before)
     summary = summarize_run(args.out, modes, [t.task_id for t in tasks])
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     write_report(summary, args.out, f"ghostwise bench: {args.tasks.name}")
@@ -112,10 +116,13 @@ def _service_complete(model: str, root: Path | None) -> Complete:
     return complete
 
 
-def _write_run_info(args: argparse.Namespace, modes: list[str], n_tasks: int) -> None:
+def _write_run_info(args: argparse.Namespace, modes: list[str], n_tasks: int, *, wall_s: float,
+                    load_before: float) -> None:
+    """``run.json``: what ran, where, how long, and how busy the machine was (1-minute load averages)."""
     info = {
         "tasks": str(args.tasks), "n_tasks": n_tasks, "modes": modes, "model": args.model,
         "root": str(args.root) if args.root else None, "timeout_s": args.timeout,
         "date_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
+        "wall_s": round(wall_s, 1), "load_avg_start": load_before, "load_avg_end": os.getloadavg()[0],
     }
     (args.out / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")

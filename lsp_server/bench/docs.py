@@ -21,7 +21,8 @@ def block(out_dir: Path) -> str:
     summary: dict[str, Any] = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     run: dict[str, Any] = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
     made = (f"_{run['date_utc']}, model `{run['model']}`, {run['n_tasks']} tasks from `{run['tasks']}`, "
-            f"{run['cpus']} CPU cores._")
+            f"{run['cpus']} CPU cores, {run['wall_s'] / 60:.1f} min for all modes (load average "
+            f"{run['load_avg_start']:.1f} → {run['load_avg_end']:.1f})._")
     return "\n".join([made, "", markdown_table(summary).rstrip(), *([""] + notes(summary) if notes(summary) else [])])
 
 

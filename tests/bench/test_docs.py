@@ -27,9 +27,10 @@ def test_main_writes_the_runs_table(tmp_path: Path) -> None:
                "syntax_checked": 2}
     (out / "summary.json").write_text(json.dumps({"base": metrics, "guided": metrics | {"latency_ms_p50": 150.0}}))
     (out / "run.json").write_text(json.dumps({"date_utc": "2026-01-01 00:00 UTC", "model": "default", "n_tasks": 2,
-                                              "tasks": "t.jsonl", "cpus": 2}))
+                                              "tasks": "t.jsonl", "cpus": 2, "wall_s": 90.0,
+                                              "load_avg_start": 0.5, "load_avg_end": 2.25}))
     assert main([str(doc), f"a={out}"]) == 0
     text = doc.read_text()
     assert "| exact match ↑ | 50.0% | 50.0% |  |" in text and "| latency p50 (ms) | 100 | 150 | 1.50× |" in text
-    assert "model `default`, 2 tasks from `t.jsonl`" in text and text.endswith("kept text\n")
+    assert "model `default`, 2 tasks from `t.jsonl`, 2 CPU cores, 1.5 min for all modes (load average 0.5 → 2.2)" in text and text.endswith("kept text\n")
     assert main([str(doc)]) == 2
