@@ -16,12 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 SCHEMA_VERSION = 1
-LEVELS = ("off", "metadata", "full")
 
 # outcome: how the suggestion ended (see docs/dev-data.md for when each is chosen)
 OUTCOMES = ("accepted", "partial", "dismissed", "unseen", "unknown")
 DECIDED = ("accepted", "partial", "dismissed")  # the denominator of the acceptance rate
-ENDED_BY = ("accept", "replaced", "timeout", "shutdown")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,7 +80,7 @@ class Event:
     latency_ms: Latency
     guidance: dict[str, float] = field(default_factory=dict)
     outcome: str = "unknown"
-    ended_by: str = "shutdown"
+    ended_by: str = "shutdown"  # accept | replaced | timeout | shutdown
     shown: bool | None = None
     accepted_chars: int = 0
     outcome_ms: float = 0.0  # from delivery to the outcome (monotonic clock)
