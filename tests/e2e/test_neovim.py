@@ -52,6 +52,7 @@ def run_nvim(nvim: Path, init_lua: str, test_lua: str, out: Path) -> tuple[dict,
         "GW_TIMEOUT_MS": "180000",
         "XDG_STATE_HOME": str(out / "state"),  # Neovim's lsp.log goes here
         "XDG_CACHE_HOME": str(out / "cache"),
+        "XDG_DATA_HOME": str(out / "data"),  # the server's dev data stays in this test's folder
     }
     proc = subprocess.run([str(nvim), "--headless", "--clean", "-u", str(E2E / "nvim" / test_lua)],
                           cwd=work, env=env, check=False, capture_output=True, text=True, timeout=360, stdin=subprocess.DEVNULL)

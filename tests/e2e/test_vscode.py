@@ -41,6 +41,8 @@ def test_vscode_ghost_text(e2e_out) -> None:
         "GW_OUT": str(e2e_out),
         "GW_SERVER_CMD": json.dumps(tapped_server_command(tap_log)),
         "GW_TAP_LOG": str(tap_log),
+        # The server's dev data (and so the stats page) stays in this test's folder.
+        "XDG_DATA_HOME": str(e2e_out / "data"),
     }
     stats = subprocess.run([str(server_executable()), "stats", "--help"], check=False, capture_output=True)
     env["GW_STATS"] = "1" if stats.returncode == 0 else "0"  # `ghostwise stats` may not exist yet
@@ -73,6 +75,7 @@ def test_vscode_ghost_text(e2e_out) -> None:
     assert "unguided" in summary["statusBarUnguided"]
     if env["GW_STATS"] == "1":
         assert summary.get("statsTab"), "ghostwise: Open completion stats did not open the stats page"
+        assert "suggestion" in summary.get("statsText", ""), "the stats page shows no suggestions"
 
 
 def _flatten(options: dict, prefix: str = "") -> dict:
