@@ -6,57 +6,19 @@ The completion path is scripted here (loop logic only); test_bench_e2e.py runs t
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from decoding.settings import GuidanceSettings
 from lsp_server.bench.report import markdown_table, write_report
 from lsp_server.bench.runner import RunOptions, results_path, run
 from lsp_server.bench.summary import summarize_run
 from lsp_server.bench.tasks import Task
+from tests.bench.scripted import Script
 
 SUMMARY_KEYS = {"n", "exact_match", "edit_similarity", "identifier_match", "syntax_error_rate",
                 "undefined_name_rate", "unresolved_member_rate", "pass_at_1", "latency_ms_p50",
                 "latency_ms_p95", "tokens_per_s", "engine_queries_per_token"}
-
-
-@dataclass
-class FakeStats:
-    generated_tokens: int = 4
-    generate_ms: float = 100.0
-    guidance: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"generated_tokens": self.generated_tokens, "generate_ms": self.generate_ms,
-                "guidance": self.guidance}
-
-
-@dataclass(frozen=True)
-class FakeSuggestion:
-    text: str
-    stop_reason: str
-    stats: FakeStats
-
-
-class Script:
-    """Answers ``x + 1`` (guided: with two engine queries); raises on request."""
-
-    def __init__(self, interrupt_at: int | None = None, fail: str | None = None) -> None:
-        self.calls: list[tuple[str, bool]] = []
-        self.interrupt_at = interrupt_at
-        self.fail = fail
-
-    def __call__(self, task: Task, guidance: GuidanceSettings) -> FakeSuggestion:
-        if len(self.calls) == self.interrupt_at:
-            raise KeyboardInterrupt
-        self.calls.append((task.task_id, guidance.guided))
-        if task.task_id == self.fail:
-            raise ValueError("prompt does not tokenize")
-        queries = {"engine_queries": 2.0} if guidance.guided else {}
-        return FakeSuggestion(text="x + 1", stop_reason="line", stats=FakeStats(guidance=queries))
 
 
 TASKS = [Task(task_id=f"t{i}", prefix="x = 1\ny = ", suffix="\n", ground_truth=gt, kind="line")
