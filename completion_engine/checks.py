@@ -2,8 +2,8 @@
 
 - :func:`syntax_reason`: does ``prefix + suggestion + suffix`` have more tree-sitter ERROR/MISSING
   nodes than the document without it?
-- :func:`scope_reason`: does the suggestion dedent out of the cursor's block, or close a bracket it
-  did not open?  (lexical, strings and comments skipped)
+- :func:`scope_reason`: does the suggestion dedent out of the cursor's block, or close a bracket that
+  is not open at the cursor or that the rest of the line closes?  (lexical, strings and comments skipped)
 - :func:`names_reason`: undefined names (pyflakes) inside the suggestion that the rest of the
   document does not already have.  Costs a full ``compile`` + pyflakes pass: callers skip it on
   big files.
@@ -19,7 +19,7 @@ import pyflakes.messages
 
 from completion_engine.protocol import Document
 from completion_engine.text import clean_text, code_chars
-from completion_engine.trees import Parsed, TreeCache, error_nodes, frames_at
+from completion_engine.trees import Frame, Parsed, TreeCache, error_nodes, frames_at
 
 log = logging.getLogger(__name__)
 
@@ -55,25 +55,61 @@ def syntax_reason(trees: TreeCache, doc: Document, cursor: int, suggestion: str)
 
 
 def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> str | None:
-    """A reason if ``suggestion`` leaves the cursor's block or closes a bracket opened before it."""
+    """A reason if ``suggestion`` leaves the cursor's block or closes a bracket it may not close.
+
+    It may close brackets open at the cursor that the rest of the line does not close itself
+    (``len(self.`` + ``items)``); one more, or one the suffix closes (``f(|)`` + ``x)``), is a reason.
+    """
     text = parsed.text
     head = text[text.rfind("\n", 0, cursor) + 1 : cursor]
     indent = len(head) - len(head.lstrip(" \t"))
     frames = list(frames_at(parsed.tree, parsed.byte_offset(cursor)))
+    closable = max(0, _open_brackets(parsed, cursor) - _suffix_closes(text, cursor, list(frames)))
     depth = 0
     for i, ch in code_chars(suggestion, frames, "()[]{}\n"):
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             if depth == 0:
-                return f"closes {ch!r} that it did not open (offset {i})"
-            depth -= 1
+                if closable == 0:
+                    return f"closes {ch!r} that is not open at the cursor or that the line closes (offset {i})"
+                closable -= 1
+            else:
+                depth -= 1
         elif depth == 0 and len(frames) == 1:
             line = suggestion[i + 1 :].split("\n", 1)[0]
             body = line.lstrip(" \t")
             if body and not body.startswith("#") and len(line) - len(body) < indent:
                 return f"dedents out of the cursor's block (indent {len(line) - len(body)} < {indent})"
     return None
+
+
+_STATEMENT_LOOKBACK = 4000  # characters scanned back from the cursor for open brackets
+
+
+def _open_brackets(parsed: Parsed, cursor: int) -> int:
+    """Brackets open at ``cursor`` (scanned from a line start at most a few thousand characters back)."""
+    text = parsed.text
+    start = max(parsed.start, text.rfind("\n", parsed.start, max(parsed.start, cursor - _STATEMENT_LOOKBACK)) + 1)
+    frames = list(frames_at(parsed.tree, parsed.byte_offset(start)))
+    depth = 0
+    for _, ch in code_chars(text[start:cursor], frames, "()[]{}"):
+        depth = depth + 1 if ch in "([{" else max(0, depth - 1)
+    return depth
+
+
+def _suffix_closes(text: str, cursor: int, frames: list[Frame]) -> int:
+    """Closing brackets on the rest of the cursor's line that match brackets opened before it."""
+    end = text.find("\n", cursor)
+    depth = closes = 0
+    for _, ch in code_chars(text[cursor : end if end >= 0 else len(text)], frames, "()[]{}"):
+        if ch in "([{":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            closes += 1
+    return closes
 
 
 def names_reason(doc: Document, cursor: int, suggestion: str) -> str | None:

@@ -37,6 +37,6 @@ class GuidanceSettings:
     pruning: bool = True
     memoization: bool = True
     active_completion: bool = True
-    release_mass: float = 0.02  # release the constraint when pruning keeps less probability than this
+    release_mass: float = 1e-4  # release the constraint when pruning keeps less probability than this
     top_k: int = 8
     max_backoffs: int = 2

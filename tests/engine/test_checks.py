@@ -58,6 +58,25 @@ def test_scope(engine: PythonEngine, doc: MakeDoc, suggestion: str, expected: st
 
 
 @pytest.mark.parametrize(
+    ("source", "suggestion", "ok"),
+    [
+        ("n = len(self.|\n", "items)", True),  # closes the bracket the user opened
+        ("print(len(self.|\n", "items))", True),
+        ("print(len(self.|\n", "items)))", False),  # one more than is open
+        ("n = len(self.|)\n", "items)", False),  # the line closes it already
+        ("n = len(self.|)\n", "items", True),
+        ("x = [1, (2,|\n", "3)]", True),
+    ],
+)
+def test_scope_closes_only_brackets_open_at_the_cursor(
+    engine: PythonEngine, doc: MakeDoc, source: str, suggestion: str, ok: bool
+) -> None:
+    document, cursor = doc(source)
+    reason = scope_reason(engine.trees.parsed(document, cursor), cursor, suggestion)
+    assert (reason is None) is ok, reason
+
+
+@pytest.mark.parametrize(
     ("suggestion", "undefined"),
     [
         ("os.path.join(path, 'a')", None),
