@@ -72,7 +72,9 @@ def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> str | None:
         elif ch in ")]}":
             if depth == 0:
                 if closable == 0:
-                    return f"closes {ch!r} that is not open at the cursor or that the line closes (offset {i})"
+                    return (
+                        f"closes {ch!r} that is not open at the cursor or that the line closes (offset {i})"
+                    )
                 closable -= 1
             else:
                 depth -= 1
@@ -90,7 +92,9 @@ _STATEMENT_LOOKBACK = 4000  # characters scanned back from the cursor for open b
 def _open_brackets(parsed: Parsed, cursor: int) -> int:
     """Brackets open at ``cursor`` (scanned from a line start at most a few thousand characters back)."""
     text = parsed.text
-    start = max(parsed.start, text.rfind("\n", parsed.start, max(parsed.start, cursor - _STATEMENT_LOOKBACK)) + 1)
+    start = max(
+        parsed.start, text.rfind("\n", parsed.start, max(parsed.start, cursor - _STATEMENT_LOOKBACK)) + 1
+    )
     frames = list(frames_at(parsed.tree, parsed.byte_offset(start)))
     depth = 0
     for _, ch in code_chars(text[start:cursor], frames, "()[]{}"):

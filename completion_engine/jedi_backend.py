@@ -128,12 +128,10 @@ class JediBackend:
         try:
             names = pending.future.result(timeout=max(budget_s, 0.0))
         except (FutureTimeout, CancelledError):
-            log.debug(
-                "jedi: no answer within %.0f ms for %s at %d: unknown",
-                self.settings.timeout_ms,
-                doc.uri,
-                site.start,
-            )
+            if limit_ms > 0:
+                log.debug(
+                    "jedi: no answer within %.0f ms for %s at %d: unknown", limit_ms, doc.uri, site.start
+                )
             return None
         if names is None:
             return None

@@ -147,20 +147,23 @@ class SiteClassifier:
 def _container(chain: list[tree_sitter.Node], source: bytes, start_b: int) -> tuple[tree_sitter.Node, int]:
     """The statement-level node of ``chain`` (root first) and the byte to read its tokens from.
 
-    That is the innermost f-string interpolation, else the child of the innermost block/module;
-    reading starts at most ``MAX_STATEMENT_LINES`` lines and ``MAX_STATEMENT_BYTES`` back.
+    That is the innermost f-string interpolation, else the child of the innermost block/module (the
+    block itself when the site is its direct child); reading starts at most ``MAX_STATEMENT_LINES``
+    lines and ``MAX_STATEMENT_BYTES`` back, and ``_statement`` keeps the last statement read.
     """
-    outer = max((i for i, n in enumerate(chain) if n.type in ("block", "module")), default=0)
-    inner = chain[outer + 1 :] or chain[-1:]
+    blocks = [i for i, n in enumerate(chain) if n.type in ("block", "module")]
+    outer = blocks[-1] if blocks else 0  # a root that failed to parse is an ERROR: read from it
+    inner = chain[outer + 1 :]
     interpolations = [n for n in inner if n.type == "interpolation"]
     if interpolations:
         return interpolations[-1], interpolations[-1].start_byte
+    container = inner[0] if blocks and len(inner) > 1 else chain[outer]
     lo = start_b
     for _ in range(MAX_STATEMENT_LINES):
         lo = source.rfind(b"\n", 0, max(lo - 1, 0))
         if lo < 0:
             break
-    return inner[0], max(inner[0].start_byte, lo + 1, start_b - MAX_STATEMENT_BYTES)
+    return container, max(container.start_byte, lo + 1, start_b - MAX_STATEMENT_BYTES)
 
 
 def _statement(tokens: Iterable[tree_sitter.Node]) -> list[Tok]:

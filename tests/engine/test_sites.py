@@ -158,3 +158,18 @@ def test_local_names_for_bare_names(engine: PythonEngine, doc: MakeDoc) -> None:
     site = engine.classify(document, cursor, "for item in items:\n        total = item + ")
     assert site is not None and site.kind == "name"
     assert {"item", "total", "items"} <= site.local_names
+
+
+def test_call_argument_when_the_whole_module_fails_to_parse(engine: PythonEngine, doc: MakeDoc) -> None:
+    # An unclosed call followed by decorated functions: tree-sitter's root node is an ERROR here.
+    marked = (
+        "app.add_group(pool, |\nother = factory(help='x')\n\n\n@contextmanager\n"
+        "def connect(box_id: str, *, token: str | None) -> None:\n    yield box_id\n\n\n"
+        "@app.command(\n    'create',\n    examples=[\n        'x',\n"
+    )
+    document, cursor = doc(marked)
+    assert (
+        engine.trees.insert(engine.trees.parsed(document, cursor), cursor, "x").tree.root_node.type == "ERROR"
+    )
+    site = engine.classify(document, cursor)
+    assert site is not None and site.kind == "keyword_arg"
