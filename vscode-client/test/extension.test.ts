@@ -1,4 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as vscode from 'vscode';
 import { activate, deactivate } from '../src/extension';
 import { LanguageClient } from './languageclient-mock';
@@ -140,5 +143,58 @@ describe('activate with a server', () => {
       LanguageClient.prototype.start = start;
       await deactivate();
     }
+  });
+});
+
+describe('activate with the Python extension', () => {
+  let venv: string;
+  let changed: vscode.EventEmitter<unknown>;
+  beforeEach(() => {
+    changed = new vscode.EventEmitter<unknown>();
+    resetMock();
+    LanguageClient.instances.length = 0;
+    process.env['PATH'] = '/nonexistent-ghostwise-test-dir';
+    venv = mkdtempSync(path.join(tmpdir(), 'gw-venv-'));
+    mkdirSync(path.join(venv, 'bin'));
+    for (const name of ['python', 'ghostwise']) {
+      writeFileSync(path.join(venv, 'bin', name), '#!/bin/sh\n');
+      chmodSync(path.join(venv, 'bin', name), 0o755);
+    }
+    const python = path.join(venv, 'bin', 'python');
+    vi.mocked(vscode.extensions.getExtension).mockImplementation((id: string) =>
+      id === 'ms-python.python'
+        ? ({
+            isActive: true,
+            exports: {
+              environments: {
+                getActiveEnvironmentPath: () => ({ id: 'venv', path: python }),
+                resolveEnvironment: async () => ({ executable: { uri: vscode.Uri.file(python) } }),
+                onDidChangeActiveEnvironmentPath: changed.event,
+              },
+            },
+          } as unknown as vscode.Extension<unknown>)
+        : undefined,
+    );
+  });
+  afterEach(() => {
+    vi.mocked(vscode.extensions.getExtension).mockReset();
+    rmSync(venv, { recursive: true, force: true });
+  });
+
+  it('starts ghostwise from the selected interpreter and gives Jedi that interpreter', async () => {
+    await activate(context());
+    const client = LanguageClient.instances[0]!;
+    expect(client.serverOptions).toEqual({ command: path.join(venv, 'bin', 'ghostwise'), args: ['--stdio'] });
+    expect(client.clientOptions.initializationOptions()).toEqual({ pythonEnvironment: path.join(venv, 'bin', 'python') });
+    expect(mock.errorMessages).toEqual([]);
+    await deactivate();
+  });
+
+  it('restarts the server when another interpreter is selected', async () => {
+    await activate(context());
+    changed.fire(undefined);
+    await vi.waitFor(() => expect(LanguageClient.instances).toHaveLength(2));
+    expect(LanguageClient.instances[0]!.running).toBe(false);
+    await deactivate();
   });
 });
