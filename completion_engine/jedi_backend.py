@@ -200,6 +200,9 @@ class JediBackend:
         if script is None:
             project = self._project(doc.workspace_root)
             path = doc.path if doc.path is not None and doc.path.suffix in (".py", ".pyi") else None
+            # Jedi loses the enclosing function at the very end of a file without a final newline
+            # ("def f(self):\n    return |" lists no "self"): give it one, positions stay the same.
+            text = text if text.endswith("\n") else text + "\n"
             script = self._scripts[key] = jedi.Script(text, path=path, project=project)
             if self.settings.share_inference_state:
                 self._share_state(doc.uri, script)

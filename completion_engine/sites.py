@@ -4,8 +4,9 @@ Three steps, each robust to the half-typed, broken code that is normal while typ
 
 1. a lexer pass over the cursor's line (plus the generated text), started from the string state
    the document's tree reports at the line start, rules out strings, comments and numbers;
-2. a dummy identifier is inserted at the end (IntelliJ's trick), so ``os.path.`` re-parses as an
-   attribute access, and tree-sitter re-parses incrementally from the document's tree;
+2. a dummy identifier is inserted at the end (IntelliJ's trick), so ``os.path.`` parses as an
+   attribute access; only the statement around the cursor (found in the document's tree, so it
+   starts outside strings) is re-parsed, with the generated text, up to the end of the line;
 3. the tokens of the current logical statement, read from that tree, decide the kind, or that
    the position binds a new name (``def``/``class``/``as``/``for`` targets, parameters, statement
    starts, attribute writes, ...), in which case there is no site.
@@ -112,11 +113,18 @@ class SiteClassifier:
         if typed[:1].isdigit() or ends_in_number_dot(line[: len(line) - len(typed)]):
             return None
         at = parsed.byte_offset(cursor)
-        inserted = self._trees.insert(parsed, at, generated + PLACEHOLDER)
-        end_b = at + utf8_len(generated)
+        # Re-parse only the statement around the cursor (it starts outside strings), with the
+        # generated text and the dummy identifier, up to the end of the cursor's line.
+        _, from_stmt = _container(path_to(parsed.tree.root_node, at), parsed.source, at)
+        from_stmt = min(from_stmt, at)  # a root node starts at its first token, maybe after ``at``
+        line_end = parsed.source.find(b"\n", at)
+        rest = parsed.source[at : line_end if line_end >= 0 else len(parsed.source)]
+        snippet = parsed.source[from_stmt:at] + (generated + PLACEHOLDER).encode("utf-8") + rest
+        tree = self._trees.parser().parse(snippet)
+        end_b = at - from_stmt + utf8_len(generated)
         start_b = end_b - utf8_len(typed)
-        chain = path_to(inserted.tree.root_node, end_b)
-        container, lo = _container(chain, inserted.source, start_b)
+        chain = path_to(tree.root_node, end_b)
+        container, lo = _container(chain, snippet, start_b)
         toks = _statement(leaves(container, lo, start_b))
         kind = _kind(toks)
         if kind is None or (kind == "member" and _is_attribute_write(chain)):
