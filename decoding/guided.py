@@ -203,7 +203,7 @@ class GuidedPolicy:
         first = self._sampler.first(logits)
         if not self._settings.pruning or (state.names is None and not heal):
             return self._take(text, state, first, heal)
-        self.stats.guided_steps += 1
+        self.stats.guided_steps += state.names is not None
         if self._allowed(text, state, first, heal):
             return self._take(text, state, first, heal)
         ranked = [int(t) for t in self._sampler.ranked(logits, self._settings.top_k)]

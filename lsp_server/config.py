@@ -43,6 +43,7 @@ class ServerSettings:
     dev_data: str = "metadata"
     dismiss_after_ms: int = 10000
     python_environment: str = ""
+    engine_timeout_ms: int = 150
 
     def model_settings(self) -> ModelSettings:
         return ModelSettings(model=self.model, n_ctx=self.n_ctx, n_threads=self.threads, n_batch=self.n_batch)
@@ -63,6 +64,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 _RANGES: dict[str, tuple[int, int]] = {
     "n_ctx": (256, 1 << 20), "threads": (0, 512), "n_batch": (1, 1 << 16), "max_tokens": (1, 4096),
     "max_lines": (1, 200), "max_ms": (50, 600_000), "debounce_ms": (0, 5000), "dismiss_after_ms": (100, 3_600_000),
+    "engine_timeout_ms": (10, 60_000),
 }
 RELOAD_FIELDS = frozenset({"model", "n_ctx", "threads", "n_batch"})
 

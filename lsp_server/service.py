@@ -49,7 +49,8 @@ class CompletionService:
     def __init__(self, settings: ServerSettings, workspace_root: Path | None = None) -> None:
         self.settings = settings
         self.workspace_root = workspace_root
-        self.engine = PythonEngine(EngineSettings(jedi=JediSettings(python_path=settings.python_environment or None)))
+        self.engine = PythonEngine(EngineSettings(jedi=JediSettings(
+            python_path=settings.python_environment or None, timeout_ms=settings.engine_timeout_ms)))
         self._completer: Completer | None = None
         self._memos: OrderedDict[tuple[str, int], GuidanceMemo] = OrderedDict()
         self._lock = threading.Lock()

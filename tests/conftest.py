@@ -13,6 +13,15 @@ from decoding.settings import ModelSettings
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_dev_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Servers started by tests record dev data in a temporary directory, never the user's."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GHOSTWISE_DATA_DIR", str(tmp_path_factory.mktemp("devdata")))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def default_model_path() -> Path:
     return resolve_model("default")

@@ -36,8 +36,10 @@ async def start(client: LanguageClient, *, options: dict[str, Any] | None = None
                 root_uri: str | None = None) -> list[dict[str, Any]]:
     """Initialize and wait until the model has loaded (or failed); return the statuses seen."""
     statuses = watch_status(client)
+    # one llama.cpp thread: the server shares two cores with Jedi and the test client
+    options = {"threads": 1, **(options or {})}
     await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities(inline=inline), initialization_options=options or {}, root_uri=root_uri))
+        capabilities=capabilities(inline=inline), initialization_options=options, root_uri=root_uri))
     for _ in range(600):
         if statuses and statuses[-1]["state"] in ("ready", "error"):
             return statuses

@@ -29,6 +29,7 @@ export const SERVER_SETTING_KEYS = [
   'devData',
   'dismissAfterMs',
   'pythonEnvironment',
+  'engineTimeoutMs',
 ] as const;
 
 export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];

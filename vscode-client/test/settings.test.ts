@@ -33,6 +33,7 @@ describe('toServerSettings', () => {
       devData: 'metadata',
       dismissAfterMs: 10000,
       pythonEnvironment: '',
+      engineTimeoutMs: 150,
     });
   });
 

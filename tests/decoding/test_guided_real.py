@@ -1,0 +1,105 @@
+"""Guided decoding with the real default model and the real engine (Jedi + tree-sitter).
+
+The fixture workspace has a module the model never sees (``tests/data/guided/warehouse.py``): only
+Jedi reads it, so unguided decoding guesses member names and guided decoding must name real ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from completion_engine import Document, EngineGuide
+from decoding.completer import Suggestion
+from decoding.guided import GuidedPolicy
+from decoding.sampling import Sampler
+from decoding.settings import GenerationSettings, GuidanceSettings
+from lsp_server.config import ServerSettings
+from lsp_server.service import CompletionService, DocumentInput
+
+ROOT = Path(__file__).parents[1] / "data" / "guided"
+WAREHOUSE_MEMBERS = {"region", "bin_locations", "restock_shelf", "ship_parcel", "audit_trail"}
+LOOP = 'from warehouse import Warehouse\n\nstore = Warehouse("north")\nfor sku, count in [("A1", 3), ("B2", 5)]:\n    store.'
+TYPED = 'from warehouse import Warehouse\n\n\ndef fulfil(store: Warehouse, orders):\n    for order in orders:\n        store.'
+
+
+@pytest.fixture(scope="module")
+def service() -> Iterator[CompletionService]:
+    # a generous engine time-out: these tests are about what guidance does, not about timing
+    svc = CompletionService(ServerSettings(max_tokens=16, n_ctx=2048, engine_timeout_ms=5000), workspace_root=ROOT)
+    svc.load()
+    svc.warm_engine()
+    yield svc
+    svc.engine.close()
+
+
+def complete(service: CompletionService, text: str, guidance: GuidanceSettings, name: str = "main.py",
+             version: int = 1) -> Suggestion:
+    doc = DocumentInput(uri=(ROOT / name).as_uri(), path=ROOT / name, text=text, offset=len(text), version=version)
+    service.prepare(doc)
+    return service.complete(doc, guidance=guidance)
+
+
+def first_member(text: str) -> str:
+    match = re.match(r"[A-Za-z_]\w*", text)
+    assert match, text
+    return match.group(0)
+
+
+@pytest.mark.parametrize("text", [LOOP, TYPED], ids=["instance", "annotated-parameter"])
+def test_guided_names_an_existing_member_where_unguided_invents_one(service: CompletionService, text: str) -> None:
+    name = f"site_{abs(hash(text))}.py"  # one document (uri, version) per text: the engine caches by them
+    base = complete(service, text, GuidanceSettings(guided=False), name=name)
+    guided = complete(service, text, GuidanceSettings(), name=name)
+    assert first_member(base.text) not in WAREHOUSE_MEMBERS, base.text  # the model alone guesses
+    assert first_member(guided.text) in WAREHOUSE_MEMBERS, guided.text
+    assert guided.stats.guidance["pruned"] > 0 and guided.stats.guidance["released"] == 0
+
+
+def test_active_completion_fills_a_unique_member(service: CompletionService) -> None:
+    text = 'from warehouse import Warehouse\n\nstore = Warehouse("north")\nprint(store.au'
+    guided = complete(service, text, GuidanceSettings(), name="unique.py")
+    assert guided.text.startswith("dit_trail"), guided.text
+    assert guided.stats.guidance["forced_tokens"] > 0
+    without = complete(service, text, GuidanceSettings(active_completion=False), name="unique.py", version=2)
+    assert without.stats.guidance["forced_tokens"] == 0
+
+
+def test_no_guidance_inside_strings_and_comments(service: CompletionService) -> None:
+    for i, text in enumerate(['from warehouse import Warehouse\n\nlabel = "store.', "import os\n# see os."]):
+        guided = complete(service, text, GuidanceSettings(), name=f"strings_{i}.py")
+        assert guided.stats.guidance["guided_steps"] == 0, (text, guided.stats.guidance)
+
+
+def test_pruning_switch_off_behaves_like_unguided(service: CompletionService) -> None:
+    base = complete(service, LOOP, GuidanceSettings(guided=False), name="loop.py")
+    unpruned = complete(service, LOOP, GuidanceSettings(pruning=False, active_completion=False), name="loop.py")
+    assert unpruned.text == base.text and unpruned.stats.guidance["pruned"] == 0
+
+
+def test_memo_serves_later_requests_on_the_same_version(service: CompletionService) -> None:
+    complete(service, LOOP, GuidanceSettings(), name="memo.py")
+    again = complete(service, LOOP, GuidanceSettings(), name="memo.py")
+    assert again.stats.guidance["memo_hits"] > 0
+
+
+def test_boundary_rules_with_real_tokenizer_pieces(service: CompletionService) -> None:
+    """Gemma's pieces that cross an identifier boundary: ``__(``, ``.__``, `` self``, ``_)``."""
+    completer = service._completer
+    assert completer is not None and completer.index is not None
+    index = completer.index
+    ids = {text: index.texts.index(text) for text in ("__(", ".__", " self", "_)", ").")}
+    source = "class Box:\n    def __init__(self, size):\n        self.size = size\n\n    def grow(self):\n        "
+    doc = Document(uri=(ROOT / "box.py").as_uri(), version=1, text=source, path=ROOT / "box.py", workspace_root=ROOT)
+    guide = EngineGuide(service.engine, doc, len(source), names_check=False)
+    policy = GuidedPolicy(completer.model, index, guide, Sampler(GenerationSettings()), GuidanceSettings(), None)
+    assert policy.allowed("return self.__init", ids["__("])  # "__init__" is a name, then "(" breaks
+    assert not policy.allowed("return self.__ini", ids["__("])  # "__ini__" is not
+    assert policy.allowed("return self", ids[".__"])  # "self" is a name; "__" starts self's dunders
+    assert not policy.allowed("return sel", ids[".__"])  # "sel" is not a name
+    assert policy.allowed("return", ids[" self"])  # a new bare-name site opens after the space
+    assert not policy.allowed("return self.", ids[")."])  # a member must follow the dot
+    assert not policy.allowed("return self.size", ids["_)"])  # "size_" is not a member
