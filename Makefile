@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install test-editors vsix bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ demo: $(INSTALLED)
 ## test: the whole suite (real model, real Jedi/tree-sitter, real LSP client over stdio)
 test: $(INSTALLED)
 	$(BIN)/pytest -q
+
+## test-editors: extension checks + real-editor end-to-end tests (VS Code via code-server, Neovim 0.12/0.11)
+test-editors: $(INSTALLED)
+	$(BIN)/pytest -q tests/test_settings_schema.py tests/e2e
+
+## vsix: build vscode-client/ghostwise.vsix
+vsix:
+	cd vscode-client && npm ci && npm run package
 
 clean:
 	rm -rf $(VENV) build *.egg-info
