@@ -11,7 +11,8 @@ DEMO = Path(__file__).parents[1] / "docs" / "demo" / "inventory.py"
 
 
 def run(*args: str, stdin: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GHOSTWISE, *args], input=stdin, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([*GHOSTWISE, *args], input=stdin, capture_output=True, text=True, timeout=timeout,
+                          check=False)
 
 
 def test_version_and_help() -> None:

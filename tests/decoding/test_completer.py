@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from decoding.completer import CompletionRequest, Completer
+from decoding.completer import Completer, CompletionRequest
 from decoding.llama_runtime import LlamaRuntime
 from decoding.loop import CancelToken
 from decoding.settings import GenerationSettings

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from completion_engine import SortedNames
-from decoding.completer import CompletionRequest, Completer
+from decoding.completer import Completer, CompletionRequest
 from decoding.constraint import CheckReport, SiteInfo
 from decoding.guided import GuidanceMemo
 from decoding.settings import GenerationSettings, GuidanceSettings
@@ -17,6 +17,7 @@ from decoding.vocab_index import VocabIndex
 from tests.decoding.scripted_model import Script, ScriptedModel
 
 GEN = GenerationSettings(max_tokens=12, max_lines=1, max_ms=10_000)
+DEFAULT_GUIDANCE = GuidanceSettings()
 PIECES = ["obj", ".", "al", "alph", "a", "alpha", "beta", "gamma", "(", ")", "\n", " ", "x", "pha", "zzz"]
 
 
@@ -38,7 +39,7 @@ class MemberGuide:
 
 
 def run(script: Script, names: Sequence[str] | MemberGuide, pieces: Sequence[str] = PIECES,
-        guidance: GuidanceSettings = GuidanceSettings(), memo: GuidanceMemo | None = None) -> tuple[str, dict]:
+        guidance: GuidanceSettings = DEFAULT_GUIDANCE, memo: GuidanceMemo | None = None) -> tuple[str, dict]:
     model = ScriptedModel(pieces, script)
     completer = Completer(model, VocabIndex.build(model))
     guide = names if isinstance(names, MemberGuide) else MemberGuide(names)
