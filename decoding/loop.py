@@ -83,7 +83,6 @@ class Generation:
     tokens: list[int]
     stop_reason: str
     model_ms: float = 0.0
-    steps: int = 0
 
 
 def decode_text(data: bytes) -> str:
@@ -103,7 +102,6 @@ def run_loop(model: TokenModel, policy: Policy, plan: ShapePlan, *, prompt_len: 
     pieces: list[bytes] = []
     data = b""
     model_ms = 0.0
-    steps = 0
     stop = "max_tokens"
     while len(tokens) < max_tokens:
         if cancel is not None and cancel.cancelled:
@@ -112,7 +110,6 @@ def run_loop(model: TokenModel, policy: Policy, plan: ShapePlan, *, prompt_len: 
         if prompt_len + len(tokens) >= model.n_ctx:
             stop = "context_full"
             break
-        steps += 1
         pending = heal[len(data):] if len(data) < len(heal) else b""
         text = decode_text(data[len(heal):]) if not pending else ""
         choice = policy.choose(model.logits(), Step(text=text, tokens=tokens, heal=pending))
@@ -149,6 +146,5 @@ def run_loop(model: TokenModel, policy: Policy, plan: ShapePlan, *, prompt_len: 
         over_time = (time.perf_counter() - started) * 1000 > max_ms
         kept, reason = cut_at_stop(decode_text(data[len(heal):]), plan, over_time=over_time)
         if reason is not None:
-            return Generation(text=kept, tokens=tokens, stop_reason=reason, model_ms=model_ms, steps=steps)
-    return Generation(text=decode_text(data[len(heal):]), tokens=tokens, stop_reason=stop, model_ms=model_ms,
-                      steps=steps)
+            return Generation(text=kept, tokens=tokens, stop_reason=reason, model_ms=model_ms)
+    return Generation(text=decode_text(data[len(heal):]), tokens=tokens, stop_reason=stop, model_ms=model_ms)

@@ -16,6 +16,3 @@ def cursor_offset(doc: TextDocument, position: types.Position) -> int:
     width = len(line) - 1 if line.endswith("\r") else len(line)
     return sum(len(x) + 1 for x in lines[: server.line]) + min(server.character, width)
 
-
-def line_start_position(position: types.Position) -> types.Position:
-    return types.Position(line=position.line, character=0)
