@@ -30,7 +30,7 @@ from completion_engine.text import (
     scan,
     utf8_len,
 )
-from completion_engine.trees import TreeCache, frames_at, leaves, path_to, scan_start
+from completion_engine.trees import TreeCache, frames_at, leaves, path_before, path_to, scan_start
 
 log = logging.getLogger(__name__)
 
@@ -113,18 +113,19 @@ class SiteClassifier:
         if typed[:1].isdigit() or ends_in_number_dot(line[: len(line) - len(typed)]):
             return None
         at = parsed.byte_offset(cursor)
-        # Re-parse only the statement around the cursor (it starts outside strings), with the
-        # generated text and the dummy identifier, up to the end of the cursor's line.
-        _, from_stmt = _container(path_to(parsed.tree.root_node, at), parsed.source, at)
-        from_stmt = min(from_stmt, at)  # a root node starts at its first token, maybe after ``at``
-        line_end = parsed.source.find(b"\n", at)
-        rest = parsed.source[at : line_end if line_end >= 0 else len(parsed.source)]
-        snippet = parsed.source[from_stmt:at] + (generated + PLACEHOLDER).encode("utf-8") + rest
-        tree = self._trees.parser().parse(snippet)
-        end_b = at - from_stmt + utf8_len(generated)
+        head = _statement_start(parsed.tree.root_node, at)
+        if head is None:  # no clean statement around the cursor: re-parse the window incrementally
+            inserted = self._trees.insert(parsed, at, generated + PLACEHOLDER)
+            source, tree, head = inserted.source, inserted.tree, 0
+        else:  # re-parse only that statement, with the generated text, to the end of the line
+            line_end = parsed.source.find(b"\n", at)
+            rest = parsed.source[at : line_end if line_end >= 0 else len(parsed.source)]
+            source = parsed.source[head:at] + (generated + PLACEHOLDER).encode("utf-8") + rest
+            tree = self._trees.parser().parse(source)
+        end_b = at - head + utf8_len(generated)
         start_b = end_b - utf8_len(typed)
         chain = path_to(tree.root_node, end_b)
-        container, lo = _container(chain, snippet, start_b)
+        container, lo = _container(chain, source, start_b)
         toks = _statement(leaves(container, lo, start_b))
         kind = _kind(toks)
         if kind is None or (kind == "member" and _is_attribute_write(chain)):
@@ -150,6 +151,22 @@ class SiteClassifier:
             binds_later=kind in ("name", "keyword_arg") and _binds_later(toks),
             local_names=local,
         )
+
+
+def _statement_start(root: tree_sitter.Node, at: int) -> int | None:
+    """Start byte of the clean statement holding the text just before ``at``, if there is one.
+
+    Clean: a child of a ``block``/``module`` that is not an ERROR and starts at most
+    ``MAX_STATEMENT_BYTES`` back; such a statement starts outside any string.
+    """
+    chain = path_before(root, at)
+    blocks = [i for i, n in enumerate(chain) if n.type in ("block", "module")]
+    if not blocks or blocks[-1] + 1 == len(chain):
+        return None
+    statement = chain[blocks[-1] + 1]
+    if statement.is_error or statement.is_extra or at - statement.start_byte > MAX_STATEMENT_BYTES:
+        return None  # an ERROR, a comment or line continuation, or a huge statement
+    return statement.start_byte
 
 
 def _container(chain: list[tree_sitter.Node], source: bytes, start_b: int) -> tuple[tree_sitter.Node, int]:

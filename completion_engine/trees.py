@@ -145,6 +145,25 @@ def path_to(root: tree_sitter.Node, at: int, max_depth: int = 1000) -> list[tree
     return chain
 
 
+def path_before(root: tree_sitter.Node, at: int, max_depth: int = 1000) -> list[tree_sitter.Node]:
+    """Like :func:`path_to`, but a node ending exactly at ``at`` counts as holding it: the chain of
+    the last node starting before ``at`` at each level (what the text just before ``at`` is in)."""
+    cursor = root.walk()
+    chain = [root]
+    while len(chain) < max_depth:
+        if cursor.goto_first_child_for_byte(at) is None and not cursor.goto_last_child():
+            break
+        node = cursor.node
+        if node is not None and node.start_byte >= at:
+            if not cursor.goto_previous_sibling():
+                break
+            node = cursor.node
+        if node is None or node.start_byte >= at:
+            break
+        chain.append(node)
+    return chain
+
+
 def frames_at(tree: tree_sitter.Tree, at: int) -> tuple[Frame, ...]:
     """The string/interpolation frames open at byte ``at`` according to ``tree`` (outermost first)."""
     frames: list[Frame] = list(CODE)

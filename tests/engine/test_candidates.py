@@ -101,7 +101,9 @@ def test_bare_names_include_builtins_keywords_and_generated_bindings(
 
 
 @pytest.mark.parametrize("marked", ["def f(self, size):\n    return |", "def f(self, size):\n    x = |"])
-def test_bare_names_at_the_end_of_a_file_include_parameters(engine: PythonEngine, doc: MakeDoc, marked: str) -> None:
+def test_bare_names_at_the_end_of_a_file_include_parameters(
+    engine: PythonEngine, doc: MakeDoc, marked: str
+) -> None:
     names = _names(engine, doc, marked)  # Jedi alone misses them without a final newline
     assert names is not None and {"self", "size"} <= names
 

@@ -173,3 +173,27 @@ def test_call_argument_when_the_whole_module_fails_to_parse(engine: PythonEngine
     )
     site = engine.classify(document, cursor)
     assert site is not None and site.kind == "keyword_arg"
+
+
+@pytest.mark.parametrize(
+    ("marked", "kind"),
+    [
+        ("from a.names import V, T, \\\n    |", "import_name"),
+        (
+            "class Bar:\n    def __init__(self):\n        label.pack()\n        self.bar = ttk.Bar(\n            frame, |",
+            "keyword_arg",
+        ),
+        (
+            "class T:\n    def test_a(self):\n        self.flakes('''\n        x = 1\n        \"\"\"doc\"\"\"\n        ''', m.U)\n\n"
+            + "    def test_b(self):\n        x = self.|",
+            "member",
+        ),
+        ("def f(self, size):\n    x = |", "name"),
+    ],
+)
+def test_broken_statements_around_the_cursor(
+    engine: PythonEngine, doc: MakeDoc, marked: str, kind: str
+) -> None:
+    document, cursor = doc(marked)
+    site = engine.classify(document, cursor)
+    assert site is not None and site.kind == kind
