@@ -106,9 +106,9 @@ class Completer:
             stats.guidance = policy.stats.as_dict()
         stats.total_ms = (time.perf_counter() - started) * 1000
         stats.generate_ms = stats.total_ms - stats.prompt_ms
-        log.debug("suggestion: %d chars, stop=%s, prompt=%d (reused %d), gen=%d, %.0f ms",
+        log.debug("suggestion: %d chars, stop=%s, prompt=%d (reused %d), gen=%d, %.0f ms, guidance=%s",
                   len(text), gen.stop_reason, stats.prompt_tokens, stats.reused_tokens, stats.generated_tokens,
-                  stats.total_ms)
+                  stats.total_ms, {k: v for k, v in stats.guidance.items() if v} if guided else "off")
         return Suggestion(text=text, stop_reason=gen.stop_reason, stats=stats)
 
     def _valid_prefix(self, text: str, gen: Generation, heal: bytes, suffix: str, plan: ShapePlan, guide: Guide,
