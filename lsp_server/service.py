@@ -98,11 +98,13 @@ class CompletionService:
 
     def warm_engine(self) -> None:
         """Pay the engine's start-up costs (Jedi's first call); meant for a background thread."""
-        self.engine.warm()
+        if self.settings.guided.enabled:
+            self.engine.warm()
 
     def prepare(self, doc: DocumentInput) -> None:
-        """Start analysing a new document version in the background."""
-        if doc.language_id == "python":
+        """Start analysing a new document version in the background (only when guidance is on: on two
+        cores a busy Jedi thread slows the model's threads down)."""
+        if doc.language_id == "python" and self.settings.guided.enabled:
             self.engine.prepare(self._document(doc))
 
     def _document(self, doc: DocumentInput) -> Document:
