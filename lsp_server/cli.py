@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lsp_server import __version__
 from lsp_server.config import LOG_LEVELS
+from lsp_server.bench.cli import add_bench_parser
 from lsp_server.devdata.cli import add_stats_parser
 from lsp_server.headless import CURSOR, complete_command
 
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_guidance_flags(complete)
     complete.add_argument("--stats", action="store_true", help="print decode statistics as JSON to stderr")
     complete.set_defaults(func=_run_complete)
+    add_bench_parser(sub)
     add_stats_parser(sub)
     return parser
 
