@@ -25,6 +25,16 @@ demo: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/pytest -q
 
+## bench: both example task sets, base vs guided; rewrites the tables in docs/benchmarks.md
+bench: $(INSTALLED)
+	ROOT=$$(bash benchmarks/fetch_member_source.sh) && \
+	$(BIN)/ghostwise bench run --tasks ../shared/benchdata/humaneval-singleline-infilling.jsonl --limit 100 \
+	    --out bench-out/humaneval && \
+	$(BIN)/ghostwise bench run --tasks benchmarks/data/rich-13.7.1-member.jsonl --root "$$ROOT" \
+	    --out bench-out/rich-member && \
+	$(BIN)/python -m lsp_server.bench.docs docs/benchmarks.md humaneval=bench-out/humaneval \
+	    rich-member=bench-out/rich-member
+
 ## test-editors: extension checks + real-editor end-to-end tests (VS Code via code-server, Neovim 0.12/0.11)
 test-editors: $(INSTALLED)
 	$(BIN)/pytest -q tests/test_settings_schema.py tests/e2e
