@@ -7,6 +7,7 @@ import itertools
 import json
 import logging
 import os
+import signal
 import sys
 import time
 from datetime import UTC, datetime
@@ -80,10 +81,13 @@ def run_command(args: argparse.Namespace) -> int:
     options = RunOptions(out_dir=args.out, modes=modes, root=args.root, test_timeout_s=args.timeout,
                          resume=args.resume, progress=True)
     interrupted = False
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends a run like Ctrl-C: results kept
     try:
         run(tasks, complete, options)
     except KeyboardInterrupt:
         interrupted = True
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     _write_run_info(args, modes, len(tasks), wall_s=time.monotonic() - started, load_before=load_before)
     summary = summarize_run(args.out, modes, [t.task_id for t in tasks])
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
@@ -93,6 +97,10 @@ def run_command(args: argparse.Namespace) -> int:
         print(f"interrupted: results so far are in {args.out}; add --resume to continue", file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _service_complete(model: str, root: Path | None) -> Complete:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from decoding.settings import GuidanceSettings
 from lsp_server.bench import commands
 from lsp_server.bench.cli import add_bench_parser
-from tests.bench.scripted import Script
+from lsp_server.bench.tasks import Task
+from tests.bench.scripted import FakeSuggestion, Script
 
 LINES = [
     json.dumps({"task_id": "a", "prefix": "x = 1\ny = ", "suffix": "\n", "ground_truth": "x + 1"}),
@@ -68,3 +72,20 @@ def test_bad_arguments_are_refused(tmp_path: Path, scripted: Callable[[Script], 
     assert commands.run_command(_args("--tasks", str(tasks), "--out", str(tmp_path / "o"))) == 2
     err = capsys.readouterr().err
     assert "unknown mode(s) fast" in err and "no task file" in err and "no valid task" in err
+
+
+def test_sigterm_ends_a_run_like_ctrl_c(tmp_path: Path, scripted: Callable[[Script], None]) -> None:
+    tasks = tmp_path / "tasks.jsonl"
+    tasks.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+
+    class Terminated(Script):
+        def __call__(self, task: Task, guidance: GuidanceSettings) -> FakeSuggestion:
+            if self.calls:
+                os.kill(os.getpid(), signal.SIGTERM)
+            return super().__call__(task, guidance)
+
+    scripted(Terminated())
+    out = tmp_path / "out"
+    assert commands.run_command(_args("--tasks", str(tasks), "--out", str(out))) == commands.EXIT_INTERRUPTED
+    assert json.loads((out / "summary.json").read_text())["base"]["n"] == 1
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
