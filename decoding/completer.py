@@ -79,14 +79,10 @@ class Completer:
         plan = plan_shape(request.prefix, request.suffix, generation.max_lines)
         stats.multiline = plan.multiline
         max_tokens = max(1, min(generation.max_tokens, self.model.n_ctx // 2))
-        prompt = build_prompt(prefix=request.prefix, suffix=request.suffix, path=request.path,
-                              language_id=request.language_id, budget_tokens=self.model.n_ctx - max_tokens,
-                              tokenize=self.model.tokenize, bos=self.model.bos(), fim=self.fim)
-        stats.prompt_tokens = len(prompt.tokens)
+        tokens, heal = self._prompt(request, max_tokens)
+        stats.prompt_tokens = len(tokens) + (1 if heal else 0)
         if cancel is not None and cancel.cancelled:
             return Suggestion(text="", stop_reason="cancelled", stats=stats)
-        tokens, heal = (prompt.tokens, b"") if prompt.fim else split_heal(self.model, prompt.tokens,
-                                                                            len(self.model.bos()))
         stats.reused_tokens = self.model.prime(tokens)
         stats.prompt_ms = (time.perf_counter() - started) * 1000
         sampler = Sampler(generation)
@@ -110,6 +106,19 @@ class Completer:
                   len(text), gen.stop_reason, stats.prompt_tokens, stats.reused_tokens, stats.generated_tokens,
                   stats.total_ms, {k: v for k, v in stats.guidance.items() if v} if guided else "off")
         return Suggestion(text=text, stop_reason=gen.stop_reason, stats=stats)
+
+    def prefill(self, request: CompletionRequest, generation: GenerationSettings) -> None:
+        """Evaluate the request's prompt into the KV cache without generating (a zero-token request)."""
+        self.model.prime(self._prompt(request, max(1, min(generation.max_tokens, self.model.n_ctx // 2)))[0])
+
+    def _prompt(self, request: CompletionRequest, max_tokens: int) -> tuple[list[int], bytes]:
+        """The prompt's tokens (the healed last token removed) and the healed bytes."""
+        prompt = build_prompt(prefix=request.prefix, suffix=request.suffix, path=request.path,
+                              language_id=request.language_id, budget_tokens=self.model.n_ctx - max_tokens,
+                              tokenize=self.model.tokenize, bos=self.model.bos(), fim=self.fim)
+        if prompt.fim:
+            return prompt.tokens, b""
+        return split_heal(self.model, prompt.tokens, len(self.model.bos()))
 
     def _valid_prefix(self, text: str, gen: Generation, heal: bytes, suffix: str, plan: ShapePlan, guide: Guide,
                       stats: GuidanceStats) -> str:

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from lsp_server import __version__
-from lsp_server.config import LOG_LEVELS
 from lsp_server.bench.cli import add_bench_parser
+from lsp_server.config import LOG_LEVELS
 from lsp_server.devdata.cli import add_stats_parser
 from lsp_server.headless import CURSOR, complete_command
 

@@ -85,9 +85,7 @@ class CompletionService:
     def complete(self, doc: DocumentInput, *, generation: GenerationSettings | None = None,
                  guidance: GuidanceSettings | None = None, cancel: CancelToken | None = None) -> Suggestion:
         """One suggestion at ``doc.offset`` (offsets past the end are clamped)."""
-        offset = max(0, min(doc.offset, len(doc.text)))
-        request = CompletionRequest(prefix=doc.text[:offset], suffix=doc.text[offset:],
-                                    path=self._display_path(doc.path), language_id=doc.language_id)
+        offset, request = self._request(doc)
         guidance = guidance or self.settings.guidance()
         with self._lock:
             if self._completer is None:
@@ -95,6 +93,18 @@ class CompletionService:
             guide = self._guide(doc, offset) if guidance.guided else None
             return self._completer.complete(request, generation or self.settings.generation(), guide=guide,
                                             guidance=guidance, memo=self._memo(doc), cancel=cancel)
+
+    def prefill(self, doc: DocumentInput) -> None:
+        """Evaluate the prompt at ``doc.offset`` into the model's KV cache, generating nothing."""
+        with self._lock:
+            if self._completer is None:
+                raise ModelNotReady("the model is not loaded")
+            self._completer.prefill(self._request(doc)[1], self.settings.generation())
+
+    def _request(self, doc: DocumentInput) -> tuple[int, CompletionRequest]:
+        offset = max(0, min(doc.offset, len(doc.text)))
+        return offset, CompletionRequest(prefix=doc.text[:offset], suffix=doc.text[offset:],
+                                         path=self._display_path(doc.path), language_id=doc.language_id)
 
     def warm_engine(self) -> None:
         """Pay the engine's start-up costs (Jedi's first call); meant for a background thread."""

@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -71,7 +72,7 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
     started, load_before = time.monotonic(), os.getloadavg()[0]
     try:
-        complete = _service_complete(args.model, args.root)
+        complete, prefill = _service_complete(args.model, args.root)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # a model that cannot be loaded: say why, no traceback
@@ -83,7 +84,7 @@ def run_command(args: argparse.Namespace) -> int:
     interrupted = False
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends a run like Ctrl-C: results kept
     try:
-        run(tasks, complete, options)
+        run(tasks, complete, options, prefill)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -103,8 +104,9 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _service_complete(model: str, root: Path | None) -> Complete:
-    """Load the model once and return a function completing a task the way the server would."""
+def _service_complete(model: str, root: Path | None) -> tuple[Complete, Callable[[Task], None]]:
+    """Load the model once; return functions completing a task the way the server would, and
+    evaluating its prompt beforehand (untimed)."""
     service = CompletionService(ServerSettings(model=model), workspace_root=root)
     print(f"loading model {model!r} ...", file=sys.stderr)
     service.load(progress=None)
@@ -112,16 +114,24 @@ def _service_complete(model: str, root: Path | None) -> Complete:
 
     versions = itertools.count(1)
 
-    def complete(task: Task, guidance: GuidanceSettings) -> SuggestionLike:
+    def document(task: Task) -> DocumentInput:
         # A new document version per call, as after an edit: no mode reuses another's engine caches.
         path = (root / task.path if root is not None else Path(task.path)).resolve() if task.path else None
         uri = path.as_uri() if path is not None else f"untitled:{task.task_id}"
-        document = DocumentInput(uri=uri, path=path, text=task.prefix + task.suffix, offset=len(task.prefix),
-                                 language_id="python", version=next(versions))
-        service.prepare(document)  # as the server does on didChange, before the completion request
-        return service.complete(document, guidance=guidance, cancel=None)
+        return DocumentInput(uri=uri, path=path, text=task.prefix + task.suffix, offset=len(task.prefix),
+                             language_id="python", version=next(versions))
 
-    return complete
+    def complete(task: Task, guidance: GuidanceSettings) -> SuggestionLike:
+        doc = document(task)
+        service.prepare(doc)  # as the server does on didChange, before the completion request
+        return service.complete(doc, guidance=guidance, cancel=None)
+
+    def prefill(task: Task) -> None:
+        doc = document(task)
+        service.prepare(doc)  # the server parses a document for Jedi when it is opened
+        service.prefill(doc)
+
+    return complete, prefill
 
 
 def _write_run_info(args: argparse.Namespace, modes: list[str], n_tasks: int, *, wall_s: float,

@@ -137,8 +137,13 @@ def _pending(tasks: Sequence[Task], modes: Sequence[str], done: Mapping[str, set
             yield task, todo
 
 
-def run(tasks: Sequence[Task], complete: Complete, options: RunOptions) -> None:
-    """Run every task in every mode, appending to the results files (``KeyboardInterrupt`` propagates)."""
+def run(tasks: Sequence[Task], complete: Complete, options: RunOptions,
+        prefill: Callable[[Task], None] | None = None) -> None:
+    """Run every task in every mode, appending to the results files (``KeyboardInterrupt`` propagates).
+
+    ``prefill`` (untimed) brings the model's KV cache to the task's prompt first, so every mode
+    starts from the state a keystroke in an open document finds, whichever mode runs first.
+    """
     unknown = [m for m in options.modes if m not in MODES]
     if unknown:
         raise ValueError(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}")
@@ -158,6 +163,8 @@ def run(tasks: Sequence[Task], complete: Complete, options: RunOptions) -> None:
         )
         for task, todo in _pending([t.at_line_end() for t in tasks], options.modes, done):
             judge = Judge(task, members, options.test_timeout_s)
+            if prefill is not None:
+                prefill(task)
             for mode in todo:
                 bar.set_postfix_str(mode, refresh=False)
                 record = evaluate(task, mode, complete, judge)

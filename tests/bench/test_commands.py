@@ -34,7 +34,7 @@ def _args(*argv: str) -> argparse.Namespace:
 @pytest.fixture()
 def scripted(monkeypatch: pytest.MonkeyPatch) -> Callable[[Script], None]:
     def use(script: Script) -> None:
-        monkeypatch.setattr(commands, "_service_complete", lambda model, root: script)
+        monkeypatch.setattr(commands, "_service_complete", lambda model, root: (script, lambda task: None))
 
     return use
 
