@@ -20,9 +20,11 @@ def block(out_dir: Path) -> str:
     """The Markdown shown for one run."""
     summary: dict[str, Any] = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     run: dict[str, Any] = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
-    made = (f"_{run['date_utc']}, model `{run['model']}`, {run['n_tasks']} tasks from `{run['tasks']}`, "
-            f"{run['cpus']} CPU cores, {run['wall_s'] / 60:.1f} min for all modes (load average "
-            f"{run['load_avg_start']:.1f} → {run['load_avg_end']:.1f})._")
+    done = min(int(s.get("n") or 0) for s in summary.values())
+    tasks = f"{run['n_tasks']} tasks" if done >= run["n_tasks"] else f"{done} of {run['n_tasks']} tasks (interrupted)"
+    made = (f"_{run['date_utc']}, model `{run['model']}`, {tasks} from `{run['tasks']}`, "
+            f"{run['cpus']} CPU cores, {run['wall_s'] / 60:.1f} min for all modes in the last invocation "
+            f"(load average {run['load_avg_start']:.1f} → {run['load_avg_end']:.1f})._")
     return "\n".join([made, "", markdown_table(summary).rstrip(), *([""] + notes(summary) if notes(summary) else [])])
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lsp_server.bench.docs import main, replace_block
+from lsp_server.bench.docs import block, main, replace_block
 
 DOC = "# Results\n\n<!-- bench:a -->\nold table\n<!-- /bench:a -->\n\nkept text\n"
 
@@ -32,5 +32,15 @@ def test_main_writes_the_runs_table(tmp_path: Path) -> None:
     assert main([str(doc), f"a={out}"]) == 0
     text = doc.read_text()
     assert "| exact match ↑ | 50.0% | 50.0% |  |" in text and "| latency p50 (ms) | 100 | 150 | 1.50× |" in text
-    assert "model `default`, 2 tasks from `t.jsonl`, 2 CPU cores, 1.5 min for all modes (load average 0.5 → 2.2)" in text and text.endswith("kept text\n")
+    assert "model `default`, 2 tasks from `t.jsonl`, 2 CPU cores, 1.5 min for all modes" in text
+    assert "(load average 0.5 → 2.2)" in text and text.endswith("kept text\n")
     assert main([str(doc)]) == 2
+
+
+def test_an_interrupted_run_says_how_many_tasks_ran(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.json").write_text(json.dumps({"base": {"n": 3}, "guided": {"n": 2}}))
+    (out / "run.json").write_text(json.dumps({"date_utc": "d", "model": "m", "n_tasks": 5, "tasks": "t.jsonl",
+                                              "cpus": 2, "wall_s": 60.0, "load_avg_start": 1.0, "load_avg_end": 1.0}))
+    assert "2 of 5 tasks (interrupted) from `t.jsonl`" in block(out)
