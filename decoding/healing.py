@@ -23,8 +23,8 @@ def split_heal(model: TokenModel, tokens: Sequence[int], keep: int) -> tuple[lis
         return list(tokens), b""
     last = tokens[-1]
     piece = model.piece(last)
-    if not piece or len(piece) > _MAX_HEAL_BYTES or model.is_control(last):
-        return list(tokens), b""
+    if not piece or len(piece) > _MAX_HEAL_BYTES or b"\n" in piece or model.is_control(last):
+        return list(tokens), b""  # a line end is a natural boundary: nothing to heal
     try:
         piece.decode("utf-8")
     except UnicodeDecodeError:
