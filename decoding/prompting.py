@@ -154,28 +154,54 @@ def _fit(text: str, budget: int, tokenize: Tokenize, *, keep_end: bool) -> tuple
     """The longest run of whole lines of ``text`` at its end (``keep_end``) or start within ``budget``."""
     if budget <= 0 or not text:
         return "", []
+    if keep_end:
+        return _fit_end(text, budget, tokenize)
     window = budget * _CHARS_PER_TOKEN
     if len(text) > window:  # never tokenize megabytes: cut to a window at a line boundary first
-        text = text[-window:] if keep_end else text[:window]
-        text = _drop_partial_line(text, keep_end)
+        text = _drop_partial_line(text[:window])
     tokens = tokenize(text)
     while len(tokens) > budget and text:
         # Estimate how many characters to drop, then snap to a line boundary.
-        excess = len(tokens) - budget
-        cut = max(1, min(len(text), excess * len(text) // max(1, len(tokens))))
-        text = text[cut:] if keep_end else text[:-cut]
-        text = _drop_partial_line(text, keep_end)
+        cut = max(1, min(len(text), (len(tokens) - budget) * len(text) // max(1, len(tokens))))
+        text = _drop_partial_line(text[:-cut])
         tokens = tokenize(text)
     return text, tokens
 
 
-def _drop_partial_line(text: str, keep_end: bool) -> str:
-    """Drop the cut-through line at the far end (the end next to the cursor is kept).
+def _fit_end(text: str, budget: int, tokenize: Tokenize) -> tuple[str, list[int]]:
+    """The end of ``text`` within ``budget`` tokens, starting at a line start.
 
-    A single line longer than the budget is cut mid-line instead.
+    The cut is rounded up to a multiple of a chunk (half the budget, in characters) of the whole
+    text, so it stays put while the user types at the end and the KV cache keeps the prompt; it only
+    moves a chunk at a time.
     """
-    if keep_end:
-        nl = text.find("\n")
-        return text[nl + 1:] if 0 <= nl < len(text) - 1 else text
+    chunk = max(16, budget // 2)
+    start = _ceil(max(0, len(text) - budget * _CHARS_PER_TOKEN), chunk)
+    while True:
+        begin = _line_start(text, start)
+        kept = text[begin:]
+        tokens = tokenize(kept)
+        if len(tokens) <= budget or not kept:
+            return kept, tokens
+        excess_chars = (len(tokens) - budget) * len(kept) // len(tokens)
+        start = _ceil(begin + max(1, excess_chars), chunk)
+
+
+def _ceil(value: int, step: int) -> int:
+    return -(-value // step) * step
+
+
+def _line_start(text: str, at: int) -> int:
+    """The first line start at or after ``at`` (``at`` itself when that line is the last one)."""
+    if at <= 0:
+        return 0
+    if at >= len(text) or text[at - 1] == "\n":
+        return min(at, len(text))
+    nl = text.find("\n", at)
+    return nl + 1 if 0 <= nl < len(text) - 1 else at
+
+
+def _drop_partial_line(text: str) -> str:
+    """Drop a cut-through last line (a single line longer than the budget is cut mid-line instead)."""
     nl = text.rfind("\n", 0, len(text) - 1)
     return text[: nl + 1] if nl > 0 else text

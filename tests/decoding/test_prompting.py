@@ -98,3 +98,17 @@ def test_prefix_only_prompt_with_path_comment(runtime: LlamaRuntime) -> None:
     assert prompt.tokens[:1] == runtime.bos()
     assert text_of(runtime, prompt.tokens[1:]) == "# tool.py\nimport os\n"
     assert prompt.suffix_chars == 0 and not prompt.fim
+
+
+def test_prefix_window_stays_put_while_typing(runtime: LlamaRuntime) -> None:
+    """In a file larger than the budget the prompt's start does not move with each keystroke (KV reuse)."""
+    body = "".join(f"def helper_{i}(value):\n    return value * {i}\n\n" for i in range(400))
+    starts = set()
+    for typed in ("result = helper_1", "result = helper_1(", "result = helper_1(2", "result = helper_1(2)"):
+        prompt = build_prompt(prefix=body + typed, suffix="", path=None, language_id="python", budget_tokens=600,
+                              tokenize=runtime.tokenize, bos=runtime.bos(), fim=None)
+        assert len(prompt.tokens) <= 600
+        kept = (body + typed)[-prompt.prefix_chars:]
+        assert kept.startswith(("def helper_", "    return", "\n"))  # whole lines
+        starts.add(len(body + typed) - prompt.prefix_chars)
+    assert len(starts) == 1, starts
