@@ -132,7 +132,7 @@ class Completer:
             data = b"".join(self.model.piece(t) for t in gen.tokens)[len(heal):]
             ends = sorted({len(decode_text(data[:i])) for i in _token_ends(self.model, gen.tokens, len(heal))
                            if 0 < len(decode_text(data[:i])) < len(text)}, reverse=True)
-            for end in ends[:_MAX_CUT_CHECKS]:
+            for end in _spread(ends, _MAX_CUT_CHECKS):
                 candidate = finalize(text[:end], suffix, plan)
                 if candidate and guide.check(candidate).ok:
                     stats.cut_chars = len(text) - len(candidate)
@@ -141,6 +141,16 @@ class Completer:
             return ""
         finally:
             stats.check_ms += (time.perf_counter() - t0) * 1000
+
+
+def _spread(ends: list[int], n: int) -> list[int]:
+    """At most ``n`` of ``ends`` (longest first): the nearest half, then the rest evenly spaced, so a
+    long broken tail (an unterminated string) does not hide every boundary before it."""
+    if len(ends) <= n:
+        return ends
+    near, rest = ends[: n // 2], ends[n // 2:]
+    step = len(rest) / (n - len(near))
+    return near + [rest[int(i * step)] for i in range(n - len(near))]
 
 
 def _token_ends(model: TokenModel, tokens: list[int], skip: int) -> list[int]:
