@@ -7,31 +7,8 @@
 -- with <Tab> (the documented mapping: vim.lsp.inline_completion.get()), check the buffer, then
 -- type and leave insert mode while a request is pending (Neovim cancels it).
 
-local result = { ok = false, steps = {} }
-local started = vim.uv.hrtime()
-local function elapsed() return (vim.uv.hrtime() - started) / 1e9 end
-local function step(msg)
-  table.insert(result.steps, ('%.1fs %s'):format(elapsed(), msg))
-end
-
-local function finish()
-  local f = assert(io.open(os.getenv('GW_RESULT'), 'w'))
-  f:write(vim.json.encode(result))
-  f:close()
-  vim.cmd(result.ok and 'qa!' or 'cquit! 1')
-end
-
--- The documented configuration, then only the command changed (the test runs the server through
--- lsp_tap.py, which records the traffic) and the status recorded.
-dofile(assert(os.getenv('GW_INIT_LUA'), 'GW_INIT_LUA not set'))
-local status = {}
-vim.lsp.config('ghostwise', {
-  cmd = vim.json.decode((assert(os.getenv('GW_SERVER_CMD'), 'GW_SERVER_CMD not set'))),
-  root_markers = { 'main.py' },
-  handlers = {
-    ['ghostwise/status'] = function(_, params) table.insert(status, params) end,
-  },
-})
+local h = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'harness.lua'))
+local result, status, step, sleep, wait_for = h.result, h.status, h.step, h.sleep, h.wait_for
 
 local ns = vim.api.nvim_create_namespace('nvim.lsp.inline_completion')
 
@@ -50,21 +27,6 @@ local function ghost(buf)
       end
       return { row = mark[2], col = mark[3], text = table.concat(first), lines = more }
     end
-  end
-end
-
-local co
-local function sleep(ms)
-  vim.defer_fn(function() assert(coroutine.resume(co)) end, ms)
-  coroutine.yield()
-end
-local function wait_for(what, fn, timeout_ms)
-  local deadline = elapsed() + timeout_ms / 1000
-  while true do
-    local value = fn()
-    if value then return value end
-    if elapsed() > deadline then error(('timed out after %d ms waiting for %s'):format(timeout_ms, what), 0) end
-    sleep(100)
   end
 end
 
@@ -129,19 +91,4 @@ local function main()
   result.ok = true
 end
 
-co = coroutine.create(function()
-  local ok, err = xpcall(main, debug.traceback)
-  if not ok then
-    result.error = tostring(err)
-    result.buffer = vim.api.nvim_buf_get_lines(0, 0, -1, false)
-  end
-  finish()
-end)
-
--- Hard stop, whatever happens.
-vim.defer_fn(function()
-  result.error = 'global timeout'
-  finish()
-end, tonumber(os.getenv('GW_TIMEOUT_MS') or '180000') + 120000)
-
-vim.schedule(function() assert(coroutine.resume(co)) end)
+h.run(main)

@@ -1,0 +1,59 @@
+-- Shared by the headless Neovim tests: result file, steps, the documented config with the server
+-- command replaced (lsp_tap.py records the traffic), ghostwise/status capture, coroutine sleeps.
+-- Usage: local h = dofile(<this file>); ...; h.run(main)
+local h = { result = { ok = false, steps = {} }, status = {} }
+local started = vim.uv.hrtime()
+local co
+
+function h.elapsed() return (vim.uv.hrtime() - started) / 1e9 end
+
+function h.step(msg) table.insert(h.result.steps, ('%.1fs %s'):format(h.elapsed(), msg)) end
+
+local function finish()
+  local f = assert(io.open(os.getenv('GW_RESULT'), 'w'))
+  f:write(vim.json.encode(h.result))
+  f:close()
+  vim.cmd(h.result.ok and 'qa!' or 'cquit! 1')
+end
+
+dofile((assert(os.getenv('GW_INIT_LUA'), 'GW_INIT_LUA not set')))
+vim.lsp.config('ghostwise', {
+  cmd = vim.json.decode((assert(os.getenv('GW_SERVER_CMD'), 'GW_SERVER_CMD not set'))),
+  root_markers = { 'main.py' },
+  handlers = { ['ghostwise/status'] = function(_, params) table.insert(h.status, params) end },
+})
+
+function h.sleep(ms)
+  vim.defer_fn(function() assert(coroutine.resume(co)) end, ms)
+  coroutine.yield()
+end
+
+function h.wait_for(what, fn, timeout_ms)
+  local deadline = h.elapsed() + timeout_ms / 1000
+  while true do
+    local value = fn()
+    if value then return value end
+    if h.elapsed() > deadline then error(('timed out after %d ms waiting for %s'):format(timeout_ms, what), 0) end
+    h.sleep(100)
+  end
+end
+
+--- Run ``main`` in a coroutine resumed by timers (insert mode and autocommands need the main loop),
+--- write the result and quit; a hard stop ends a hung run.
+function h.run(main)
+  co = coroutine.create(function()
+    local ok, err = xpcall(main, debug.traceback)
+    if not ok then
+      h.result.error = tostring(err)
+      h.result.buffer = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+    end
+    finish()
+  end)
+  vim.defer_fn(function()
+    h.result.error = 'global timeout'
+    finish()
+  end, tonumber(os.getenv('GW_TIMEOUT_MS') or '180000') + 120000)
+  vim.schedule(function() assert(coroutine.resume(co)) end)
+end
+
+return h
