@@ -38,6 +38,30 @@ function h.wait_for(what, fn, timeout_ms)
   end
 end
 
+--- Open GW_FILE, wait for the client to attach and initialize and for the model to be ready;
+--- return the buffer.
+function h.open_and_wait_for_model()
+  local timeout_ms = tonumber(os.getenv('GW_TIMEOUT_MS') or '180000')
+  vim.cmd.edit(vim.fn.fnameescape((assert(os.getenv('GW_FILE'), 'GW_FILE not set'))))
+  local buf = vim.api.nvim_get_current_buf()
+  local client = h.wait_for('the ghostwise client to attach', function()
+    return vim.lsp.get_clients({ bufnr = buf, name = 'ghostwise' })[1]
+  end, 30000)
+  h.wait_for('initialize', function() return client.initialized end, 60000)
+  h.result.offset_encoding = client.offset_encoding
+  h.result.completion_provider = client.server_capabilities.completionProvider ~= nil
+  h.result.inline_provider = client.server_capabilities.inlineCompletionProvider ~= nil
+  h.step('attached, encoding ' .. client.offset_encoding)
+  h.wait_for('the model (ghostwise/status ready)', function()
+    local last = h.status[#h.status]
+    if last and last.state == 'error' then error('server status error: ' .. last.message, 0) end
+    return last and last.state == 'ready'
+  end, timeout_ms)
+  h.result.status = h.status[#h.status]
+  h.step('model ready: ' .. h.result.status.model)
+  return buf
+end
+
 --- Run ``main`` in a coroutine resumed by timers (insert mode and autocommands need the main loop),
 --- write the result and quit; a hard stop ends a hung run.
 function h.run(main)

@@ -8,7 +8,7 @@
 -- type and leave insert mode while a request is pending (Neovim cancels it).
 
 local h = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'harness.lua'))
-local result, status, step, sleep, wait_for = h.result, h.status, h.step, h.sleep, h.wait_for
+local result, step, sleep, wait_for = h.result, h.step, h.sleep, h.wait_for
 
 local ns = vim.api.nvim_create_namespace('nvim.lsp.inline_completion')
 
@@ -31,23 +31,7 @@ local function ghost(buf)
 end
 
 local function main()
-  local timeout_ms = tonumber(os.getenv('GW_TIMEOUT_MS') or '180000')
-  vim.cmd.edit(vim.fn.fnameescape((assert(os.getenv('GW_FILE'), 'GW_FILE not set'))))
-  local buf = vim.api.nvim_get_current_buf()
-  local client = wait_for('the ghostwise client to attach', function()
-    return vim.lsp.get_clients({ bufnr = buf, name = 'ghostwise' })[1]
-  end, 30000)
-  wait_for('initialize', function() return client.initialized end, 60000)
-  result.offset_encoding = client.offset_encoding
-  result.inline_provider = client.server_capabilities.inlineCompletionProvider ~= nil
-  step('attached, encoding ' .. client.offset_encoding)
-  wait_for('the model (ghostwise/status ready)', function()
-    local last = status[#status]
-    if last and last.state == 'error' then error('server status error: ' .. last.message, 0) end
-    return last and last.state == 'ready'
-  end, timeout_ms)
-  result.status = status[#status]
-  step('model ready: ' .. result.status.model)
+  local buf = h.open_and_wait_for_model()
 
   -- Type at the end of the last line, in insert mode, like a user.
   local last = vim.api.nvim_buf_line_count(buf)

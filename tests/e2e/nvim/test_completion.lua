@@ -5,7 +5,7 @@
 -- character), waits for ghostwise's item in the completion menu, confirms it and checks the line.
 
 local h = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'harness.lua'))
-local result, status, step, sleep, wait_for = h.result, h.status, h.step, h.sleep, h.wait_for
+local result, step, sleep, wait_for = h.result, h.step, h.sleep, h.wait_for
 
 local function ghostwise_item()
   if vim.fn.pumvisible() ~= 1 then return nil end
@@ -15,21 +15,7 @@ local function ghostwise_item()
 end
 
 local function main()
-  local timeout_ms = tonumber(os.getenv('GW_TIMEOUT_MS') or '180000')
-  vim.cmd.edit(vim.fn.fnameescape((assert(os.getenv('GW_FILE'), 'GW_FILE not set'))))
-  local buf = vim.api.nvim_get_current_buf()
-  local client = wait_for('the ghostwise client to attach', function()
-    return vim.lsp.get_clients({ bufnr = buf, name = 'ghostwise' })[1]
-  end, 30000)
-  wait_for('initialize', function() return client.initialized end, 60000)
-  result.completion_provider = client.server_capabilities.completionProvider ~= nil
-  result.inline_provider = client.server_capabilities.inlineCompletionProvider ~= nil
-  wait_for('the model (ghostwise/status ready)', function()
-    local last = status[#status]
-    if last and last.state == 'error' then error('server status error: ' .. last.message, 0) end
-    return last and last.state == 'ready'
-  end, timeout_ms)
-  step('model ready')
+  local buf = h.open_and_wait_for_model()
 
   local last = vim.api.nvim_buf_line_count(buf)
   vim.api.nvim_win_set_cursor(0, { last, #vim.api.nvim_buf_get_lines(buf, last - 1, last, false)[1] })
