@@ -62,6 +62,18 @@ function h.open_and_wait_for_model()
   return buf
 end
 
+--- Type ``text`` at the end of the last line, in insert mode, key by key like a user.
+function h.type_at_end(buf, text)
+  local last = vim.api.nvim_buf_line_count(buf)
+  vim.api.nvim_win_set_cursor(0, { last, #vim.api.nvim_buf_get_lines(buf, last - 1, last, false)[1] })
+  vim.api.nvim_input('A')
+  h.sleep(50)
+  for ch in text:gmatch('.') do
+    vim.api.nvim_input(ch)
+    h.sleep(60)
+  end
+end
+
 --- Run ``main`` in a coroutine resumed by timers (insert mode and autocommands need the main loop),
 --- write the result and quit; a hard stop ends a hung run.
 function h.run(main)

@@ -32,16 +32,7 @@ end
 
 local function main()
   local buf = h.open_and_wait_for_model()
-
-  -- Type at the end of the last line, in insert mode, like a user.
-  local last = vim.api.nvim_buf_line_count(buf)
-  vim.api.nvim_win_set_cursor(0, { last, #vim.api.nvim_buf_get_lines(buf, last - 1, last, false)[1] })
-  vim.api.nvim_input('A')
-  sleep(50)
-  for ch in ('return '):gmatch('.') do
-    vim.api.nvim_input(ch)
-    sleep(60)
-  end
+  h.type_at_end(buf, 'return ')
   result.mode_while_typing = vim.api.nvim_get_mode().mode
   local shown = wait_for('the ghost-text extmark', function() return ghost(buf) end, 60000)
   result.ghost = shown

@@ -16,15 +16,7 @@ end
 
 local function main()
   local buf = h.open_and_wait_for_model()
-
-  local last = vim.api.nvim_buf_line_count(buf)
-  vim.api.nvim_win_set_cursor(0, { last, #vim.api.nvim_buf_get_lines(buf, last - 1, last, false)[1] })
-  vim.api.nvim_input('A')
-  sleep(50)
-  for ch in ('return '):gmatch('.') do
-    vim.api.nvim_input(ch)
-    sleep(60)
-  end
+  h.type_at_end(buf, 'return ')
   local found = wait_for('ghostwise in the completion menu', function() return ghostwise_item() end, 60000)
   result.item = found.item
   step('menu item: ' .. (found.item.abbr or found.item.word))
