@@ -164,7 +164,7 @@ class Samples:
         self.cpu.setdefault(name, []).append((clock() - cpu) * 1000)
 
 
-def run(sites: list[MinedSite], timeout_ms: float) -> dict[str, object]:
+def run(sites: list[MinedSite], timeout_ms: int) -> dict[str, object]:
     engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=timeout_ms)))
     samples = Samples()
     with samples.timed("warm-up", time.process_time):
@@ -178,16 +178,17 @@ def run(sites: list[MinedSite], timeout_ms: float) -> dict[str, object]:
         line_end = mined.text.find("\n", mined.cursor)
         text = mined.text[: mined.cursor] + (mined.text[line_end:] if line_end >= 0 else "")
         doc = Document(
-            uri=mined.path.as_uri(), version=version, text=text, path=mined.path, workspace_root=mined.root
+            uri=mined.path.as_uri(), version=version, text=text, cursor=mined.cursor, path=mined.path,
+            workspace_root=mined.root,
         )
         with samples.timed("tree-sitter parse per document version"):
-            engine.trees.parsed(doc, mined.cursor)
+            engine.trees.parsed(doc)
         with samples.timed("Jedi parse per document version (prepare)", time.process_time):
             prepared = engine.jedi.prepare(doc)  # what the server does on didChange, before the request
             if prepared is not None:
                 prepared.result()
         with samples.timed("site classification per call"):
-            site = engine.classify(doc, mined.cursor)
+            site = engine.classify(doc)
         kinds[(mined.expected_kind, site.kind if site else "none")] += 1
         if site is None:
             outcome["no site"] += 1
@@ -204,7 +205,7 @@ def run(sites: list[MinedSite], timeout_ms: float) -> dict[str, object]:
         true_name_listed += found.names.is_name(mined.name)
         for k in range(1, len(mined.name) + 1):
             with samples.timed("site classification per call"):
-                grown = engine.classify(doc, mined.cursor, mined.name[:k])
+                grown = engine.classify(doc, mined.name[:k])
             again = engine.candidates(doc, grown) if grown is not None else None
             memo_total += 1
             memo_hits += again is not None and again.memoized and again.names is found.names
@@ -267,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sites", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--timeout-ms", type=float, default=150.0, help="Jedi time-out (default: the engine's)"
+        "--timeout-ms", type=int, default=150, help="Jedi time-out (default: the engine's)"
     )
     parser.add_argument("--packages", nargs="*", default=list(DEFAULT_PACKAGES))
     parser.add_argument("--per-file", type=int, default=0, help="sites per file (0: spread over all files)")

@@ -32,7 +32,8 @@ from decoding.prompting import build_prompt
 from decoding.settings import ModelSettings
 
 DEFAULT_FILE = Path(__file__).parents[1] / "lsp_server" / "scheduler.py"
-OPTIONS = {"debounceMs": 0, "maxTokens": 48, "maxMs": 5000, "guided": {"enabled": False}}
+MAX_TOKENS = 48
+OPTIONS = {"debounceMs": 0, "maxTokens": MAX_TOKENS, "maxMs": 5000, "guided": {"enabled": False}}
 
 
 def positions(text: str, n: int, seed: int) -> list[int]:
@@ -101,7 +102,7 @@ def plain_ms(llm: LlamaRuntime, prefix: str, path: str, suggestion: str | None) 
     brings the KV cache to the state the server had.
     """
     prompt = build_prompt(prefix=prefix, suffix="", path=path, language_id="python",
-                          budget_tokens=llm.n_ctx - OPTIONS["maxTokens"], tokenize=llm.tokenize, bos=llm.bos(),
+                          budget_tokens=llm.n_ctx - MAX_TOKENS, tokenize=llm.tokenize, bos=llm.bos(),
                           fim=None)
     tokens, heal = split_heal(llm, prompt.tokens, len(llm.bos()))
     n = len(llm.tokenize(heal.decode() + suggestion)) + 1 if suggestion is not None else 1
@@ -137,7 +138,9 @@ async def main() -> None:
         b, text = await session.request_ms(uri, line, col + 1)
         plain_ms(llm, source[:offset], f"edit_{i}.py", None)  # the KV cache the server had at (b)
         c = plain_ms(llm, source[: offset + 1], f"edit_{i}.py", text)
-        cold.append(a), warm.append(b), plain.append(c)
+        cold.append(a)
+        warm.append(b)
+        plain.append(c)
         nonempty += bool(text.strip())
     await session.stop()
     rows = [("(a) cold request, new document", cold), ("(b) after typing one character", warm),

@@ -4,6 +4,7 @@ Public entry points: :class:`PythonEngine` (shared per server), :class:`EngineGu
 request, implements ``decoding.constraint.Guide``) and the values of :mod:`.protocol`.
 """
 
+from completion_engine.checks import undefined_names
 from completion_engine.guide import EngineGuide
 from completion_engine.jedi_backend import JediSettings
 from completion_engine.names import SortedNames
@@ -21,4 +22,5 @@ __all__ = [
     "Site",
     "SiteKind",
     "SortedNames",
+    "undefined_names",
 ]

@@ -7,16 +7,20 @@
 - :func:`names_reason`: undefined names (pyflakes) inside the suggestion that the rest of the
   document does not already have.  Costs a full ``compile`` + pyflakes pass: callers skip it on
   big files.
+
+:func:`undefined_names` is the same pyflakes pass over a whole module (the benchmarks' metric).
 """
 
 from __future__ import annotations
 
 import ast
 import logging
+import warnings
 
 import pyflakes.checker
 import pyflakes.messages
 
+from completion_engine.lines import line_start
 from completion_engine.protocol import Document
 from completion_engine.text import clean_text, code_chars
 from completion_engine.trees import Frame, Parsed, TreeCache, error_nodes, frames_at
@@ -24,15 +28,15 @@ from completion_engine.trees import Frame, Parsed, TreeCache, error_nodes, frame
 log = logging.getLogger(__name__)
 
 
-def syntax_reason(trees: TreeCache, doc: Document, cursor: int, suggestion: str) -> str | None:
-    """A reason if inserting ``suggestion`` at ``cursor`` adds syntax errors, else None.
+def syntax_reason(trees: TreeCache, doc: Document, suggestion: str) -> str | None:
+    """A reason if inserting ``suggestion`` at the cursor adds syntax errors, else None.
 
     An ERROR/MISSING node of the new tree is *added* unless the baseline has one with the same
     kind and span once shifted past the insertion: errors elsewhere in the file are not blamed,
     while a half-typed line that the suggestion leaves broken in a new way is.
     """
-    parsed = trees.parsed(doc, cursor)
-    inserted = trees.insert(parsed, parsed.byte_offset(cursor), clean_text(suggestion))
+    parsed = trees.parsed(doc)
+    inserted = trees.insert(parsed, parsed.byte_offset(doc.cursor), clean_text(suggestion))
     at, size = inserted.at, inserted.inserted
 
     def shifted(byte: int) -> int:
@@ -61,7 +65,7 @@ def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> str | None:
     (``len(self.`` + ``items)``); one more, or one the suffix closes (``f(|)`` + ``x)``), is a reason.
     """
     text = parsed.text
-    head = text[text.rfind("\n", 0, cursor) + 1 : cursor]
+    head = text[line_start(text, cursor) : cursor]
     indent = len(head) - len(head.lstrip(" \t"))
     frames = list(frames_at(parsed.tree, parsed.byte_offset(cursor)))
     closable = max(0, _open_brackets(parsed, cursor) - _suffix_closes(text, cursor, list(frames)))
@@ -116,28 +120,41 @@ def _suffix_closes(text: str, cursor: int, frames: list[Frame]) -> int:
     return closes
 
 
-def names_reason(doc: Document, cursor: int, suggestion: str) -> str | None:
+def names_reason(doc: Document, suggestion: str) -> str | None:
     """A reason naming undefined names used inside the suggestion and nowhere else undefined.
 
     One pyflakes pass over the new text: names undefined on the suggestion's lines, minus names
     also undefined on other lines (already a problem of the document, e.g. from ``exec``).
     None when the new text does not compile (the syntax check reports that).
     """
-    text = clean_text(doc.text)
-    new_text = text[:cursor] + clean_text(suggestion) + text[cursor:]
+    text, cursor = clean_text(doc.text), doc.cursor
+    found = _undefined(text[:cursor] + clean_text(suggestion) + text[cursor:], doc.uri)
+    if found is None:
+        return None
     first_line = text.count("\n", 0, cursor) + 1
     last_line = first_line + suggestion.count("\n")
-    try:
-        tree = ast.parse(new_text, filename=doc.uri)
-        messages = pyflakes.checker.Checker(tree, filename=doc.uri).messages
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        log.debug("names check skipped for %s: %s", doc.uri, type(exc).__name__)
-        return None
-    inside: set[str] = set()
-    outside: set[str] = set()
-    for message in messages:
-        if isinstance(message, pyflakes.messages.UndefinedName):
-            name = str(message.message_args[0])
-            (inside if first_line <= message.lineno <= last_line else outside).add(name)
+    inside = {name for name, line in found if first_line <= line <= last_line}
+    outside = {name for name, line in found if not first_line <= line <= last_line}
     new = sorted(inside - outside)
     return f"undefined name(s): {', '.join(new)}" if new else None
+
+
+def undefined_names(source: str) -> frozenset[str] | None:
+    """Names pyflakes reports as undefined in the module ``source`` (None when it does not parse)."""
+    found = _undefined(source, "<module>")
+    return None if found is None else frozenset(name for name, _ in found)
+
+
+def _undefined(source: str, filename: str) -> list[tuple[str, int]] | None:
+    """``(name, line)`` of every undefined name pyflakes reports; None when ``source`` does not parse."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, filename=filename)
+        messages = pyflakes.checker.Checker(tree, filename=filename).messages
+    except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError) as exc:
+        log.debug("names check skipped for %s: %s", filename, type(exc).__name__)
+        return None
+    return [
+        (str(m.message_args[0]), m.lineno) for m in messages if isinstance(m, pyflakes.messages.UndefinedName)
+    ]

@@ -15,12 +15,13 @@ import time
 from collections import OrderedDict
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jedi
 
+from completion_engine.lines import line_column
 from completion_engine.names import SortedNames
 from completion_engine.protocol import Candidates, Document, Site
 
@@ -33,9 +34,9 @@ _VENV_NAMES = (".venv", "venv", "env", ".env")
 class JediSettings:
     """How Jedi is run.
 
-    ``python_path`` is an interpreter or a venv folder whose packages should resolve; when None a
-    ``.venv``/``venv``/``env`` folder in the workspace root is used if present, else Jedi's default
-    environment (``$VIRTUAL_ENV`` or this interpreter).
+    ``python_environment`` is an interpreter or a venv folder whose packages should resolve; when
+    empty a ``.venv``/``venv``/``env`` folder in the workspace root is used if present, else Jedi's
+    default environment (``$VIRTUAL_ENV`` or this interpreter).
 
     ``share_inference_state``: successive versions of one document reuse one Jedi inference state
     (imported modules and inferred values stay warm; about halves the median query), replaced after
@@ -43,8 +44,8 @@ class JediSettings:
     files and bound memory) and after any failure.
     """
 
-    timeout_ms: float = 150.0
-    python_path: str | None = None
+    timeout_ms: int = field(default=150, metadata={"setting": {"key": "engineTimeoutMs", "range": (10, 60_000)}})
+    python_environment: str = field(default="", metadata={"setting": {}})
     max_document_chars: int = 1_000_000
     max_cached_sites: int = 2048
     max_cached_scripts: int = 8
@@ -116,7 +117,10 @@ class JediBackend:
             pending = self._sites.get(site.key)
             memoized = pending is not None
             if pending is None:
-                future = self._executor.submit(self._query, doc, site)
+                try:
+                    future = self._executor.submit(self._query, doc, site)
+                except RuntimeError:  # closed: the engine was replaced by a reconfiguration
+                    return None
                 pending = self._sites[site.key] = _Pending(future, t0)
                 self.queries += 1
                 self._evict()
@@ -135,7 +139,23 @@ class JediBackend:
             return None
         if names is None:
             return None
-        return Candidates(names=names, elapsed_ms=(time.perf_counter() - t0) * 1000, memoized=memoized)
+        return Candidates(names=names, memoized=memoized)
+
+    def members_at(self, doc: Document) -> frozenset[str]:
+        """Every name Jedi completes at the cursor, without a time-out or any cache but the project's
+        (an oracle for benchmarks: same environment as the guidance path, none of its shortcuts)."""
+        line, column = line_column(doc.text, doc.cursor)
+        project = self._project(doc.workspace_root)
+
+        def query() -> frozenset[str]:
+            path = doc.path if doc.path is not None and doc.path.suffix in (".py", ".pyi") else None
+            return frozenset(c.name for c in jedi.Script(doc.text, path=path, project=project).complete(line + 1, column))
+
+        try:
+            return self._executor.submit(query).result()
+        except (Exception, RecursionError) as exc:  # noqa: BLE001 - Jedi's internal errors mean "unknown"
+            log.debug("jedi: members at %s:%d failed: %r", doc.uri, doc.cursor, exc)
+            return frozenset()
 
     def _evict(self) -> None:
         while len(self._sites) > self.settings.max_cached_sites:
@@ -150,8 +170,8 @@ class JediBackend:
                 "jedi: %s has %d chars (> %d): unknown", doc.uri, len(text), self.settings.max_document_chars
             )
             return None
-        line = text.count("\n", 0, site.start) + 1
-        column = site.start - (text.rfind("\n", 0, site.start) + 1)
+        line0, column = line_column(text, site.start)
+        line = line0 + 1
         t0 = time.perf_counter()
         try:
             raw = self._complete(doc, site.generated, line, column, text)
@@ -234,13 +254,13 @@ class JediBackend:
     def _project(self, root: Path | None) -> jedi.Project:
         project = self._projects.get(root)
         if project is None:
-            project = self._projects[root] = _make_project(root, self.settings.python_path)
+            project = self._projects[root] = _make_project(root, self.settings.python_environment)
         return project
 
 
-def _make_project(root: Path | None, python_path: str | None) -> jedi.Project:
+def _make_project(root: Path | None, python_environment: str) -> jedi.Project:
     """A project for ``root`` whose environment is the configured or detected venv, when it works."""
-    configured = python_path or _detect_venv(root)
+    configured = python_environment or _detect_venv(root)
     kwargs: dict[str, Any] = {}
     if configured is not None:
         try:

@@ -10,21 +10,32 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-from decoding.constraint import CheckReport, NameSet
+from completion_engine.names import SortedNames
 
 SiteKind = Literal["member", "name", "import_module", "import_name", "keyword_arg"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
-    """One version of one open document (``path``/``workspace_root`` None for unsaved or loose files)."""
+    """One version of one document with the cursor in it: the snapshot every layer reads.
+
+    Built once at the door (LSP handler, CLI, bench); ``cursor`` is a code-point offset into
+    ``text`` (``0 <= cursor <= len(text)``, checked here, so nobody below clamps again).
+    ``path`` is the file on disk and ``workspace_root`` the folder it belongs to (None for unsaved
+    or loose files).
+    """
 
     uri: str
-    version: int
+    version: int = 0
     text: str
+    cursor: int = 0
     language_id: str = "python"
     path: Path | None = None
     workspace_root: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.cursor <= len(self.text):
+            raise ValueError(f"cursor {self.cursor} outside {self.uri} ({len(self.text)} chars)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,11 +45,11 @@ class Site:
     ``start`` is the offset of the identifier in that combined text and ``typed`` the identifier
     characters already present (``"pa"`` for ``os.pa``).  ``key`` identifies the site for
     memoization: it covers all the text Jedi sees except the identifier itself, so it does not
-    change while the identifier grows, whether in ``generated`` or typed into a newer version.  ``binds_later`` marks bare-name
-    positions where a comprehension or walrus written *after* the site may still bind the name
-    (``[x for x in …]``), so no list of existing names can be trusted there.  ``local_names`` (bare
-    names only) are identifiers written earlier in the statement or in ``generated``: names the
-    text may have just bound, accepted in addition to the engine's answer.
+    change while the identifier grows, whether in ``generated`` or typed into a newer version.
+    ``binds_later`` marks bare-name positions where a comprehension or walrus written *after* the
+    site may still bind the name (``[x for x in …]``), so no list of existing names can be trusted
+    there.  ``local_names`` (bare names only) are identifiers written earlier in the statement or
+    in ``generated``: names the text may have just bound, accepted in addition to the engine's answer.
     """
 
     kind: SiteKind
@@ -53,15 +64,16 @@ class Site:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Candidates:
-    """The names an engine found for a site; ``elapsed_ms`` is the query time (0 when memoized)."""
+    """The names an engine found for a site; ``memoized`` when an earlier request had asked for them."""
 
-    names: NameSet
-    elapsed_ms: float
+    names: SortedNames
     memoized: bool
 
 
 class Engine(Protocol):
-    """Static analysis for one language, shared by every document of a server process."""
+    """Static analysis for some languages, shared by every document of a server process."""
+
+    languages: frozenset[str]  # the ``language_id`` s it analyses; other documents get no guide
 
     def warm(self) -> None:
         """Pay start-up costs (imports, caches) now; called once in the background."""
@@ -71,8 +83,8 @@ class Engine(Protocol):
         """Start analysing a new document version in the background (e.g. on didOpen/didChange)."""
         ...
 
-    def classify(self, doc: Document, cursor: int, generated: str = "") -> Site | None:
-        """The site at the end of ``generated`` inserted at ``cursor`` (None: do not constrain)."""
+    def classify(self, doc: Document, generated: str = "") -> Site | None:
+        """The site at the end of ``generated`` inserted at the cursor (None: do not constrain)."""
         ...
 
     def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates | None:
@@ -82,6 +94,7 @@ class Engine(Protocol):
         """
         ...
 
-    def check(self, doc: Document, cursor: int, suggestion: str, *, names: bool = True) -> CheckReport:
-        """Syntax, scope and (when ``names``) undefined-name checks of ``suggestion`` at ``cursor``."""
+    def check(self, doc: Document, suggestion: str, *, names: bool = True) -> tuple[str, ...]:
+        """Why ``suggestion`` at the cursor is wrong (syntax, scope and, when ``names``, undefined
+        names); empty when it is fine."""
         ...

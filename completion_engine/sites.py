@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import tree_sitter
 
+from completion_engine.lines import line_start
 from completion_engine.protocol import Document, Site, SiteKind
 from completion_engine.text import (
     clean_text,
@@ -98,13 +99,13 @@ class SiteClassifier:
             found = self._hashes[key] = (len(part), hash(part))
         return found
 
-    def classify(self, doc: Document, cursor: int, generated: str = "") -> Site | None:
-        """The site at the end of ``generated`` inserted at ``cursor``; None: not an identifier site."""
-        parsed = self._trees.parsed(doc, cursor)
-        text, generated = parsed.text, clean_text(generated)
-        line_start = max(text.rfind("\n", 0, cursor) + 1, parsed.start, cursor - MAX_LINE_SCAN_CHARS)
-        line = text[line_start:cursor] + generated
-        at_line = parsed.byte_offset(line_start)
+    def classify(self, doc: Document, generated: str = "") -> Site | None:
+        """The site at the end of ``generated`` inserted at the cursor; None: not an identifier site."""
+        parsed = self._trees.parsed(doc)
+        cursor, text, generated = doc.cursor, parsed.text, clean_text(generated)
+        begin = max(line_start(text, cursor), parsed.start, cursor - MAX_LINE_SCAN_CHARS)
+        line = text[begin:cursor] + generated
+        at_line = parsed.byte_offset(begin)
         from_b = scan_start(parsed.tree, at_line, MAX_LINE_SCAN_CHARS)
         lexed = parsed.source[from_b:at_line].decode("utf-8", "replace") + line
         if not in_code(scan(lexed, frames_at(parsed.tree, from_b))):

@@ -87,9 +87,9 @@ class TreeCache:
             parser = self._local.parser = tree_sitter.Parser(_LANGUAGE)
         return parser
 
-    def parsed(self, doc: Document, cursor: int) -> Parsed:
-        """The baseline parse covering ``cursor`` (parsed on first use per document version)."""
-        start, end = window(doc.text, cursor, self.max_parse_chars)
+    def parsed(self, doc: Document) -> Parsed:
+        """The baseline parse covering the cursor (parsed on first use per document version)."""
+        start, end = window(doc.text, doc.cursor, self.max_parse_chars)
         key = (doc.uri, doc.version, start, end)
         with self._lock:
             found = self._entries.get(key)

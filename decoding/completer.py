@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Protocol
 
 from decoding.constraint import Guide
 from decoding.guided import GuidanceMemo, GuidanceStats, GuidedPolicy
 from decoding.healing import split_heal
 from decoding.loop import CancelToken, Generation, PlainPolicy, Policy, decode_text, run_loop
-from decoding.prompting import FimTokens, build_prompt, detect_fim
+from decoding.prompting import FimTokens, build_prompt, detect_fim, display_path
 from decoding.runtime import TokenModel
 from decoding.sampling import Sampler
 from decoding.settings import GenerationSettings, GuidanceSettings
@@ -23,14 +24,23 @@ log = logging.getLogger(__name__)
 _MAX_CUT_CHECKS = 12  # token boundaries tried when cutting an invalid suggestion back
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CompletionRequest:
-    """The document around the cursor."""
+class Snapshot(Protocol):
+    """What the decoder reads of a document snapshot (``completion_engine.Document`` is one)."""
 
-    prefix: str
-    suffix: str
-    path: str | None = None
-    language_id: str = "python"
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def cursor(self) -> int: ...
+
+    @property
+    def language_id(self) -> str: ...
+
+    @property
+    def path(self) -> Path | None: ...
+
+    @property
+    def workspace_root(self) -> Path | None: ...
 
 
 @dataclass(slots=True, kw_only=True)
@@ -47,9 +57,10 @@ class DecodeStats:
     fim: bool = False
     multiline: bool = False
     guided: bool = False
-    guidance: dict[str, Any] = field(default_factory=dict)
+    guidance: GuidanceStats | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form (LSP items' ``data``, bench records)."""
         return asdict(self)
 
 
@@ -61,7 +72,7 @@ class Suggestion:
 
 
 class Completer:
-    """Turns a :class:`CompletionRequest` into a :class:`Suggestion` on one model (one thread)."""
+    """Turns a document :class:`Snapshot` into a :class:`Suggestion` on one model (one thread)."""
 
     def __init__(self, model: TokenModel, index: VocabIndex | None = None) -> None:
         self.model = model
@@ -70,23 +81,24 @@ class Completer:
         self._stop_ids = self.fim.stops if self.fim else frozenset()
         log.info("prompt format for %s: %s", model.name, f"FIM ({self.fim.family})" if self.fim else "prefix-only")
 
-    def complete(self, request: CompletionRequest, generation: GenerationSettings, *,
+    def complete(self, doc: Snapshot, generation: GenerationSettings, *,
                  guide: Guide | None = None, guidance: GuidanceSettings | None = None,
                  memo: GuidanceMemo | None = None, cancel: CancelToken | None = None) -> Suggestion:
-        """A suggestion at the end of ``request.prefix``; guided when ``guide`` and ``guidance.guided``."""
+        """A suggestion at ``doc.cursor``; guided when ``guide`` and ``guidance.enabled``."""
         started = time.perf_counter()
         stats = DecodeStats(fim=self.fim is not None)
-        plan = plan_shape(request.prefix, request.suffix, generation.max_lines)
+        prefix, suffix = doc.text[: doc.cursor], doc.text[doc.cursor :]
+        plan = plan_shape(prefix, suffix, generation.max_lines)
         stats.multiline = plan.multiline
-        max_tokens = max(1, min(generation.max_tokens, self.model.n_ctx // 2))
-        tokens, heal = self._prompt(request, max_tokens)
+        max_tokens = self._max_tokens(generation)
+        tokens, heal = self._prompt(doc, max_tokens)
         stats.prompt_tokens = len(tokens) + (1 if heal else 0)
         if cancel is not None and cancel.cancelled:
             return Suggestion(text="", stop_reason="cancelled", stats=stats)
         stats.reused_tokens = self.model.prime(tokens)
         stats.prompt_ms = (time.perf_counter() - started) * 1000
         sampler = Sampler(generation)
-        guided = guide is not None and guidance is not None and guidance.guided and self.index is not None
+        guided = guide is not None and guidance is not None and guidance.enabled and self.index is not None
         policy: Policy = (GuidedPolicy(self.model, self.index, guide, sampler, guidance, memo)  # type: ignore[arg-type]
                           if guided else PlainPolicy(sampler, self.model))
         stats.guided = guided
@@ -95,27 +107,31 @@ class Completer:
                        heal=heal)
         stats.generated_tokens = len(gen.tokens)
         stats.model_ms = gen.model_ms
-        text = "" if gen.stop_reason == "cancelled" else finalize(gen.text, request.suffix, plan)
+        text = "" if gen.stop_reason == "cancelled" else finalize(gen.text, suffix, plan)
         if isinstance(policy, GuidedPolicy):
             if text and guide is not None:
-                text = self._valid_prefix(text, gen, heal, request.suffix, plan, guide, policy.stats)
-            stats.guidance = policy.stats.as_dict()
+                text = self._valid_prefix(text, gen, heal, suffix, plan, guide, policy.stats)
+            stats.guidance = policy.stats
         stats.total_ms = (time.perf_counter() - started) * 1000
         stats.generate_ms = stats.total_ms - stats.prompt_ms
         log.debug("suggestion: %d chars, stop=%s, prompt=%d (reused %d), gen=%d, %.0f ms, guidance=%s",
                   len(text), gen.stop_reason, stats.prompt_tokens, stats.reused_tokens, stats.generated_tokens,
-                  stats.total_ms, {k: v for k, v in stats.guidance.items() if v} if guided else "off")
+                  stats.total_ms, {k: v for k, v in stats.guidance.counters().items() if v} if stats.guidance else "off")
         return Suggestion(text=text, stop_reason=gen.stop_reason, stats=stats)
 
-    def prefill(self, request: CompletionRequest, generation: GenerationSettings) -> None:
-        """Evaluate the request's prompt into the KV cache without generating (a zero-token request)."""
-        self.model.prime(self._prompt(request, max(1, min(generation.max_tokens, self.model.n_ctx // 2)))[0])
+    def prefill(self, doc: Snapshot, generation: GenerationSettings) -> None:
+        """Evaluate the prompt at ``doc.cursor`` into the KV cache without generating (a zero-token request)."""
+        self.model.prime(self._prompt(doc, self._max_tokens(generation))[0])
 
-    def _prompt(self, request: CompletionRequest, max_tokens: int) -> tuple[list[int], bytes]:
+    def _max_tokens(self, generation: GenerationSettings) -> int:
+        return max(1, min(generation.max_tokens, self.model.n_ctx // 2))
+
+    def _prompt(self, doc: Snapshot, max_tokens: int) -> tuple[list[int], bytes]:
         """The prompt's tokens (the healed last token removed) and the healed bytes."""
-        prompt = build_prompt(prefix=request.prefix, suffix=request.suffix, path=request.path,
-                              language_id=request.language_id, budget_tokens=self.model.n_ctx - max_tokens,
-                              tokenize=self.model.tokenize, bos=self.model.bos(), fim=self.fim)
+        prompt = build_prompt(prefix=doc.text[: doc.cursor], suffix=doc.text[doc.cursor :],
+                              path=display_path(doc.path, doc.workspace_root), language_id=doc.language_id,
+                              budget_tokens=self.model.n_ctx - max_tokens, tokenize=self.model.tokenize,
+                              bos=self.model.bos(), fim=self.fim)
         if prompt.fim:
             return prompt.tokens, b""
         return split_heal(self.model, prompt.tokens, len(self.model.bos()))

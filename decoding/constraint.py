@@ -44,8 +44,7 @@ class SiteInfo:
     kind: str
     typed: str
     names: NameSet | None
-    queried: bool
-    engine_ms: float
+    queried: bool  # this call started the engine's query (it was not answered for an earlier request)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,8 +13,7 @@ optional).
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -32,7 +31,11 @@ _MAX_MASK_RETRIES = 4
 
 @dataclass(slots=True)
 class GuidanceStats:
-    """Counters of one suggestion (reported in ``DecodeStats.guidance``)."""
+    """Counters of one suggestion (``DecodeStats.guidance``; serialised only at the edges).
+
+    ``engine_ms``: time spent in the guide's site calls; ``loop_ms``: the rest of the policy's time
+    (rules, memo, masks); ``check_ms``: the post-generation checks and cut-back.
+    """
 
     steps: int = 0
     guided_steps: int = 0
@@ -48,14 +51,14 @@ class GuidanceStats:
     cut_chars: int = 0
     check_ms: float = 0.0
     engine_ms: float = 0.0
-    policy_ms: float = 0.0
+    loop_ms: float = 0.0
     pruned_names: list[str] = field(default_factory=list)
     rejected_reasons: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["loop_ms"] = max(0.0, self.policy_ms - self.engine_ms)
-        return out
+    def counters(self) -> dict[str, float]:
+        """The numeric figures by name (the dev-data event keeps these, never code text)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: float(v) for name, v in values.items() if isinstance(v, int | float)}
 
 
 class GuidanceMemo:
@@ -189,11 +192,11 @@ class GuidedPolicy:
 
     # -- one step ----------------------------------------------------------------------
     def choose(self, logits: np.ndarray, step: Step) -> Choice:
-        t0 = time.perf_counter()
+        t0, engine_ms = time.perf_counter(), self.stats.engine_ms
         try:
             return self._choose(logits, step)
         finally:
-            self.stats.policy_ms += (time.perf_counter() - t0) * 1000
+            self.stats.loop_ms += (time.perf_counter() - t0) * 1000 - (self.stats.engine_ms - engine_ms)
 
     def _choose(self, logits: np.ndarray, step: Step) -> Choice:
         self.stats.steps += 1

@@ -23,7 +23,7 @@ class LlamaRuntime:
     """One GGUF model and its context, owned by a single worker thread."""
 
     def __init__(self, path: Path, settings: ModelSettings, *, vocab_only: bool = False) -> None:
-        threads = settings.n_threads or os.cpu_count() or 1
+        threads = settings.threads or os.cpu_count() or 1
         try:
             self._llm = llama_cpp.Llama(
                 model_path=str(path), n_ctx=settings.n_ctx, n_batch=settings.n_batch, n_threads=threads,

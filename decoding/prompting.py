@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 Tokenize = Callable[[str], list[int]]
 
@@ -140,6 +141,18 @@ def build_prompt(*, prefix: str, suffix: str, path: str | None, language_id: str
     else:
         tokens = bos + header_tokens + prefix_tokens
     return Prompt(tokens=tokens, prefix_chars=len(kept_prefix), suffix_chars=len(kept_suffix), fim=fim is not None)
+
+
+def display_path(path: Path | None, workspace_root: Path | None) -> str | None:
+    """How the prompt names the file: relative to the workspace when inside it, else its name."""
+    if path is None:
+        return None
+    if workspace_root is not None:
+        try:
+            return path.resolve().relative_to(workspace_root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.name
 
 
 def _header(path: str | None, language_id: str, fim: FimTokens | None) -> str:

@@ -1,29 +1,34 @@
-"""Typed settings of the decoding layer (model, generation, guidance)."""
+"""Typed settings of the decoding layer (model, generation, guidance).
+
+A field that users may set carries ``metadata={"setting": {...}}``: ``lsp_server.config`` turns these
+into the server's camelCase settings (``"key"`` overrides the wire name, ``"range"`` bounds an integer,
+``"choices"`` lists the allowed strings). Fields without it are internal tunables.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_MODEL = "default"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ModelSettings:
-    """Which GGUF to load and how (``model``: ``default``, a local path or ``hf:OWNER/REPO/FILE.gguf``)."""
+    """Which GGUF to load and how (``spec``: ``default``, a local path or ``hf:OWNER/REPO/FILE.gguf``)."""
 
-    model: str = DEFAULT_MODEL
-    n_ctx: int = 4096
-    n_threads: int = 0  # 0: all cores
-    n_batch: int = 512
+    spec: str = field(default=DEFAULT_MODEL, metadata={"setting": {"key": "model"}})
+    n_ctx: int = field(default=4096, metadata={"setting": {"range": (256, 1 << 20)}})
+    threads: int = field(default=0, metadata={"setting": {"range": (0, 512)}})  # 0: all cores
+    n_batch: int = field(default=512, metadata={"setting": {"range": (1, 1 << 16)}})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GenerationSettings:
     """Limits of one suggestion."""
 
-    max_tokens: int = 64
-    max_lines: int = 8
-    max_ms: int = 1500
+    max_tokens: int = field(default=64, metadata={"setting": {"range": (1, 4096)}})
+    max_lines: int = field(default=8, metadata={"setting": {"range": (1, 200)}})
+    max_ms: int = field(default=1500, metadata={"setting": {"range": (50, 600_000)}})
     temperature: float = 0.0
     top_p: float = 1.0
     seed: int = 0
@@ -33,10 +38,10 @@ class GenerationSettings:
 class GuidanceSettings:
     """Guided decoding and its ablation switches (Repilot's table)."""
 
-    guided: bool = True
-    pruning: bool = True
-    memoization: bool = True
-    active_completion: bool = True
+    enabled: bool = field(default=True, metadata={"setting": {}})
+    pruning: bool = field(default=True, metadata={"setting": {}})
+    memoization: bool = field(default=True, metadata={"setting": {}})
+    active_completion: bool = field(default=True, metadata={"setting": {}})
     release_mass: float = 1e-4  # release the constraint when pruning keeps less probability than this
     top_k: int = 8
     max_backoffs: int = 2

@@ -1,8 +1,11 @@
-"""Server settings: one typed source of truth, read from camelCase LSP options with validation.
+"""Server settings: one typed value composed of the layers' own settings, read from camelCase LSP options.
 
-``initializationOptions`` and ``workspace/didChangeConfiguration`` (``settings.ghostwise``) share
-one shape: ``{"model": "default", "nCtx": 4096, "guided": {"enabled": true, ...}, ...}``. An invalid
-value is reported and replaced by the current one; unknown keys are reported and ignored.
+``initializationOptions`` and ``workspace/didChangeConfiguration`` (``settings.ghostwise``) share one
+shape: ``{"model": "default", "nCtx": 4096, "guided": {"enabled": true, ...}, ...}``. Which fields are
+settings, their wire names, ranges and choices are declared on the fields themselves (``metadata=
+{"setting": {...}}``, see :mod:`decoding.settings`); a nested settings type is a nested object unless it
+is ``"flat"``. An invalid value is reported and replaced by the current one; unknown keys are reported
+and ignored.
 """
 
 from __future__ import annotations
@@ -12,61 +15,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from completion_engine import EngineSettings
 from decoding.settings import GenerationSettings, GuidanceSettings, ModelSettings
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
 FALLBACK_MODES = ("auto", "always", "never")
 DEV_DATA_LEVELS = ("off", "metadata", "full")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class GuidedOptions:
-    enabled: bool = True
-    pruning: bool = True
-    memoization: bool = True
-    active_completion: bool = True
+_FLAT = {"setting": {"flat": True}}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServerSettings:
-    model: str = "default"
-    n_ctx: int = 4096
-    threads: int = 0
-    n_batch: int = 512
-    max_tokens: int = 64
-    max_lines: int = 8
-    max_ms: int = 1500
-    debounce_ms: int = 20
-    completion_fallback: str = "auto"
-    log_level: str = "info"
-    guided: GuidedOptions = field(default_factory=GuidedOptions)
-    dev_data: str = "metadata"
-    dismiss_after_ms: int = 10000
-    python_environment: str = ""
-    engine_timeout_ms: int = 150
+    """Everything a user can set, as the layers' own settings types plus the server's own fields."""
 
-    def model_settings(self) -> ModelSettings:
-        return ModelSettings(model=self.model, n_ctx=self.n_ctx, n_threads=self.threads, n_batch=self.n_batch)
-
-    def generation(self) -> GenerationSettings:
-        return GenerationSettings(max_tokens=self.max_tokens, max_lines=self.max_lines, max_ms=self.max_ms)
-
-    def guidance(self) -> GuidanceSettings:
-        g = self.guided
-        return GuidanceSettings(guided=g.enabled, pruning=g.pruning, memoization=g.memoization,
-                                active_completion=g.active_completion)
+    model: ModelSettings = field(default_factory=ModelSettings, metadata=_FLAT)
+    generation: GenerationSettings = field(default_factory=GenerationSettings, metadata=_FLAT)
+    guided: GuidanceSettings = field(default_factory=GuidanceSettings, metadata={"setting": {}})
+    engine: EngineSettings = field(default_factory=EngineSettings, metadata=_FLAT)
+    debounce_ms: int = field(default=20, metadata={"setting": {"range": (0, 5000)}})
+    completion_fallback: str = field(default="auto", metadata={"setting": {"choices": FALLBACK_MODES}})
+    log_level: str = field(default="info", metadata={"setting": {"choices": LOG_LEVELS}})
+    dev_data: str = field(default="metadata", metadata={"setting": {"choices": DEV_DATA_LEVELS}})
+    dismiss_after_ms: int = field(default=10000, metadata={"setting": {"range": (100, 3_600_000)}})
 
 
-# Allowed values and ranges, by snake_case field name.
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "completion_fallback": FALLBACK_MODES, "log_level": LOG_LEVELS, "dev_data": DEV_DATA_LEVELS,
-}
-_RANGES: dict[str, tuple[int, int]] = {
-    "n_ctx": (256, 1 << 20), "threads": (0, 512), "n_batch": (1, 1 << 16), "max_tokens": (1, 4096),
-    "max_lines": (1, 200), "max_ms": (50, 600_000), "debounce_ms": (0, 5000), "dismiss_after_ms": (100, 3_600_000),
-    "engine_timeout_ms": (10, 60_000),
-}
-RELOAD_FIELDS = frozenset({"model", "n_ctx", "threads", "n_batch"})
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Setting:
+    """One wire key: where it lives (``path`` of field names from ``ServerSettings``) and what it accepts."""
+
+    key: str
+    path: tuple[str, ...]
+    default: bool | int | str
+    range: tuple[int, int] | None = None
+    choices: tuple[str, ...] | None = None
 
 
 def _camel(name: str) -> str:
@@ -74,20 +55,26 @@ def _camel(name: str) -> str:
     return head + "".join(p.title() for p in rest)
 
 
-def _schema(cls: Any, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _settings(cls: Any, prefix: str = "", path: tuple[str, ...] = ()) -> dict[str, Setting]:
+    out: dict[str, Setting] = {}
     for f in dataclasses.fields(cls):
-        key = prefix + _camel(f.name)
+        meta = f.metadata.get("setting")
+        if meta is None:
+            continue
         default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc,operator]
         if dataclasses.is_dataclass(default):
-            out.update(_schema(type(default), key + "."))
-        else:
-            out[key] = default
+            nested = prefix if meta.get("flat") else prefix + meta.get("key", _camel(f.name)) + "."
+            out.update(_settings(type(default), nested, (*path, f.name)))
+            continue
+        key = prefix + meta.get("key", _camel(f.name))
+        out[key] = Setting(key=key, path=(*path, f.name), default=default, range=meta.get("range"),
+                           choices=meta.get("choices"))
     return out
 
 
-# Dotted camelCase key → default; the VS Code extension's contributes.configuration is tested against it.
-SETTINGS_SCHEMA: dict[str, Any] = _schema(ServerSettings)
+# Dotted camelCase key → its setting; the VS Code extension's contributes.configuration is tested against it.
+SETTINGS: dict[str, Setting] = _settings(ServerSettings)
+_GROUPS = frozenset(key.rsplit(".", 1)[0] + "." for key in SETTINGS if "." in key)
 
 
 def parse_settings(raw: object, base: ServerSettings) -> tuple[ServerSettings, list[str]]:
@@ -96,42 +83,58 @@ def parse_settings(raw: object, base: ServerSettings) -> tuple[ServerSettings, l
         return base, []
     if not isinstance(raw, Mapping):
         return base, [f"settings must be an object, got {type(raw).__name__}"]
-    return _apply(base, raw, "")
-
-
-def _apply(obj: Any, raw: Mapping[str, Any], prefix: str) -> tuple[Any, list[str]]:
     errors: list[str] = []
-    fields = {_camel(f.name): f.name for f in dataclasses.fields(obj)}
-    changes: dict[str, Any] = {}
-    for key, value in raw.items():
-        name = fields.get(key)
-        if name is None:
-            errors.append(f"unknown setting '{prefix}{key}' ignored")
+    result = base
+    for key, value in _flatten(raw, "", errors):
+        setting = SETTINGS.get(key)
+        if setting is None:
+            errors.append(f"unknown setting '{key}' ignored")
             continue
-        current = getattr(obj, name)
-        if dataclasses.is_dataclass(current):
-            if isinstance(value, Mapping):
-                changes[name], nested = _apply(current, value, f"{prefix}{key}.")
-                errors += nested
-            else:
-                errors.append(f"setting '{prefix}{key}' must be an object")
-            continue
-        ok, why = _valid(name, current, value)
-        if ok:
-            changes[name] = value
+        current = _get(result, setting.path)
+        why = _invalid(setting, value)
+        if why is None:
+            result = _replace(result, setting.path, value)
         else:
-            errors.append(f"setting '{prefix}{key}'={value!r} is invalid ({why}); keeping {current!r}")
-    return dataclasses.replace(obj, **changes), errors
+            errors.append(f"setting '{key}'={value!r} is invalid ({why}); keeping {current!r}")
+    return result, errors
 
 
-def _valid(name: str, current: Any, value: Any) -> tuple[bool, str]:
-    if isinstance(current, bool):
-        return isinstance(value, bool), "expected true or false"
-    if isinstance(current, int):
+def _flatten(raw: Mapping[str, Any], prefix: str, errors: list[str]) -> list[tuple[str, Any]]:
+    """``(dotted key, value)`` pairs of ``raw``; an object stands for its keys when it names a group."""
+    out: list[tuple[str, Any]] = []
+    for key, value in raw.items():
+        dotted = prefix + str(key)
+        if dotted + "." in _GROUPS:
+            if isinstance(value, Mapping):
+                out += _flatten(value, dotted + ".", errors)
+            else:
+                errors.append(f"setting '{dotted}' must be an object")
+        else:
+            out.append((dotted, value))
+    return out
+
+
+def _get(obj: Any, path: tuple[str, ...]) -> Any:
+    for name in path:
+        obj = getattr(obj, name)
+    return obj
+
+
+def _replace(obj: Any, path: tuple[str, ...], value: Any) -> Any:
+    if len(path) == 1:
+        return dataclasses.replace(obj, **{path[0]: value})
+    return dataclasses.replace(obj, **{path[0]: _replace(getattr(obj, path[0]), path[1:], value)})
+
+
+def _invalid(setting: Setting, value: Any) -> str | None:
+    """Why ``value`` is not acceptable for ``setting`` (None when it is)."""
+    if isinstance(setting.default, bool):
+        return None if isinstance(value, bool) else "expected true or false"
+    if isinstance(setting.default, int):
         if isinstance(value, bool) or not isinstance(value, int):
-            return False, "expected an integer"
-        lo, hi = _RANGES.get(name, (0, 1 << 31))
-        return lo <= value <= hi, f"expected {lo}..{hi}"
-    if name in _CHOICES:
-        return value in _CHOICES[name], "expected one of " + ", ".join(_CHOICES[name])
-    return isinstance(value, str), "expected a string"
+            return "expected an integer"
+        lo, hi = setting.range or (0, (1 << 31) - 1)
+        return None if lo <= value <= hi else f"expected {lo}..{hi}"
+    if setting.choices is not None:
+        return None if value in setting.choices else "expected one of " + ", ".join(setting.choices)
+    return None if isinstance(value, str) else "expected a string"

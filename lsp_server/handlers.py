@@ -10,15 +10,10 @@ from typing import Any
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
+from completion_engine.lines import line_start
 from lsp_server.devdata import notifications
-from lsp_server.positions import cursor_offset
-from lsp_server.server import (
-    ACCEPT_COMMAND,
-    GhostwiseServer,
-    accept_command,
-    completion_item,
-    settings_section,
-)
+from lsp_server.items import ACCEPT_COMMAND, completion_list, inline_list
+from lsp_server.server import GhostwiseServer, settings_section
 
 
 def create_server() -> GhostwiseServer:
@@ -37,7 +32,7 @@ def create_server() -> GhostwiseServer:
         ls.client_has_inline = bool(text_doc and text_doc.inline_completion is not None)
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         root_path = to_fs_path(root) if root else None
-        ls.service.workspace_root = Path(root_path) if root_path else None
+        ls.workspace_root = Path(root_path) if root_path else None
         ls.devdata.client = params.client_info.name if params.client_info else ""
         ls.apply_settings(params.initialization_options)
 
@@ -50,9 +45,16 @@ def create_server() -> GhostwiseServer:
     def did_open(ls: GhostwiseServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.prepare(params.text_document.uri)
 
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: GhostwiseServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.prepare(params.text_document.uri)
+
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: GhostwiseServer, params: types.DidChangeConfigurationParams) -> None:
-        if ls.apply_settings(settings_section(params.settings)):
+        changed = ls.apply_settings(settings_section(params.settings))
+        if "engine" in changed:
+            spawn(asyncio.to_thread(ls.service.warm_engine))
+        if "model" in changed:
             spawn(ls.load_model())
         else:
             ls.send_status("ready" if ls.service.ready else ("error" if ls.load_error else "loading"),
@@ -65,27 +67,18 @@ def create_server() -> GhostwiseServer:
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(ls: GhostwiseServer,
                                 params: types.InlineCompletionParams) -> types.InlineCompletionList | None:
-        result = await ls.suggest(params.text_document.uri, params.position)
-        if result is None:
-            return None
-        suggestion, suggestion_id = result
-        item = types.InlineCompletionItem(
-            insert_text=suggestion.text, range=types.Range(start=params.position, end=params.position),
-            command=accept_command(suggestion_id))
-        return types.InlineCompletionList(items=[item])
+        offer = await ls.suggest(params.text_document.uri, params.position)
+        return None if offer is None else inline_list(offer.suggestion, offer.id, params.position)
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", "(", " "]))
     async def completion(ls: GhostwiseServer, params: types.CompletionParams) -> types.CompletionList | None:
         if not ls.use_completion_fallback():
             return None
-        result = await ls.suggest(params.text_document.uri, params.position, surface="completion")
-        if result is None:
+        offer = await ls.suggest(params.text_document.uri, params.position, surface="completion")
+        if offer is None:
             return None
-        doc = ls.workspace.get_text_document(params.text_document.uri)
-        offset = cursor_offset(doc, params.position)
-        line_before = doc.source[doc.source.rfind("\n", 0, offset) + 1: offset]
-        return types.CompletionList(is_incomplete=True,
-                                    items=[completion_item(*result, params.position, line_before)])
+        text, cursor = offer.doc.text, offer.doc.cursor
+        return completion_list(offer.suggestion, offer.id, params.position, text[line_start(text, cursor) : cursor])
 
     @server.command(ACCEPT_COMMAND)
     def accept(ls: GhostwiseServer, *args: object) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,34 +14,48 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from completion_engine import Document
 from decoding.completer import Suggestion
 from decoding.loop import CancelToken
 from decoding.model_source import ModelError
 from lsp_server import __version__
-from lsp_server.config import RELOAD_FIELDS, ServerSettings, parse_settings
+from lsp_server.config import ServerSettings, parse_settings
 from lsp_server.devdata.recorder import Recorder
 from lsp_server.positions import cursor_offset
 from lsp_server.scheduler import Scheduler, Superseded
-from lsp_server.service import CompletionService, DocumentInput, ModelNotReady
+from lsp_server.service import CompletionService, ModelNotReady
 
 log = logging.getLogger(__name__)
 
 STATUS_NOTIFICATION = "ghostwise/status"
-ACCEPT_COMMAND = "ghostwise.accept"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Offer:
+    """A suggestion on its way to the client: the snapshot it was made for and its id."""
+
+    doc: Document
+    suggestion: Suggestion
+    id: str
 
 
 class GhostwiseServer(LanguageServer):
-    """Server state: settings, the completion service and its scheduler."""
+    """Server state: the completion service (which owns the settings) and its scheduler."""
 
     def __init__(self) -> None:
         super().__init__("ghostwise", __version__)
-        self.settings = ServerSettings()
-        self.service = CompletionService(self.settings)
+        self.service = CompletionService()
         self.scheduler = Scheduler()
         self.client_has_inline = False
+        self.workspace_root: Path | None = None
         self.load_error: str | None = None
         self._shown_errors: set[str] = set()
-        self.devdata = Recorder(lambda: self.settings, lambda m: self.show_once(m, types.MessageType.Warning))
+        self.devdata = Recorder(lambda: self.service.settings,
+                                lambda m: self.show_once(m, types.MessageType.Warning))
+
+    @property
+    def settings(self) -> ServerSettings:
+        return self.service.settings
 
     # -- user-facing messages --------------------------------------------------------------
     def show_once(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
@@ -52,30 +67,29 @@ class GhostwiseServer(LanguageServer):
 
     def send_status(self, state: str, message: str = "") -> None:
         self.protocol.notify(STATUS_NOTIFICATION, {
-            "state": state, "model": self.service.model_name or self.settings.model,
+            "state": state, "model": self.service.model_name or self.settings.model.spec,
             "guided": self.settings.guided.enabled, "message": message,
         })
 
     # -- settings and model ------------------------------------------------------------------
-    def apply_settings(self, raw: object) -> bool:
-        """Merge settings; return True when the model must be reloaded."""
+    def apply_settings(self, raw: object) -> frozenset[str]:
+        """Merge settings into the service; return the names of the groups that changed."""
         new, errors = parse_settings(raw, self.settings)
         for error in errors:
             self.show_once(error, types.MessageType.Warning)
-        reload = any(getattr(new, f) != getattr(self.settings, f) for f in RELOAD_FIELDS)
-        self.settings = new
-        self.service.settings = new
+        changed = self.service.configure(new)
         logging.getLogger().setLevel(new.log_level.upper())
         # pygls logs every message at info: only show its traffic when debugging
         logging.getLogger("pygls").setLevel(logging.DEBUG if new.log_level == "debug" else logging.WARNING)
-        return reload
+        return changed
 
     async def load_model(self) -> None:
         """Load the configured model on the model thread, reporting ``$/progress`` and status."""
-        self.send_status("loading", f"loading {self.settings.model}")
+        spec = self.settings.model.spec
+        self.send_status("loading", f"loading {spec}")
         reporter = ProgressReporter(self) if self._client_supports_progress() else None
         if reporter:
-            await reporter.begin(f"Loading model {self.settings.model}")
+            await reporter.begin(f"Loading model {spec}")
         try:
             await self.scheduler.call(self.service.unload)
             await self.scheduler.call(lambda: self.service.load(reporter.report if reporter else None))
@@ -85,7 +99,7 @@ class GhostwiseServer(LanguageServer):
             self.send_status("error", str(e))
         except Exception as e:  # llama.cpp and friends raise broadly; never kill the server
             log.exception("model load failed")
-            self.load_error = f"cannot load model {self.settings.model}: {e}"
+            self.load_error = f"cannot load model {spec}: {e}"
             self.show_once(self.load_error)
             self.send_status("error", self.load_error)
         else:
@@ -100,8 +114,8 @@ class GhostwiseServer(LanguageServer):
         return bool(window and window.work_done_progress)
 
     # -- completions -----------------------------------------------------------------------
-    def snapshot(self, uri: str, position: types.Position | None = None) -> DocumentInput | None:
-        """The document as the service sees it (cursor at ``position``), or None if it cannot be read."""
+    def snapshot(self, uri: str, position: types.Position | None = None) -> Document | None:
+        """The document with the cursor at ``position`` (its start without one), or None if unreadable."""
         doc = self.workspace.get_text_document(uri)
         try:
             text = doc.source or ""
@@ -109,18 +123,18 @@ class GhostwiseServer(LanguageServer):
             log.info("cannot read %s: %s", uri, e)
             return None
         path = to_fs_path(uri)
-        return DocumentInput(uri=uri, text=text, offset=cursor_offset(doc, position) if position else 0,
-                             path=Path(path) if path else None, language_id=doc.language_id or "",
-                             version=doc.version or 0)
+        return Document(uri=uri, version=doc.version or 0, text=text,
+                        cursor=cursor_offset(doc, position) if position else 0,
+                        language_id=doc.language_id or "", path=Path(path) if path else None,
+                        workspace_root=self.workspace_root)
 
     def prepare(self, uri: str) -> None:
         """Let the engine start analysing a new document version (background)."""
         if (snapshot := self.snapshot(uri)) is not None:
             self.service.prepare(snapshot)
 
-    async def suggest(self, uri: str, position: types.Position,
-                      surface: str = "inline") -> tuple[Suggestion, str] | None:
-        """The newest suggestion for ``uri`` at ``position`` and its id, or None (empty answer)."""
+    async def suggest(self, uri: str, position: types.Position, surface: str = "inline") -> Offer | None:
+        """The newest suggestion for ``uri`` at ``position``, or None (empty answer)."""
         arrived = time.perf_counter()
         started = arrived
         if not self.service.ready:
@@ -141,10 +155,10 @@ class GhostwiseServer(LanguageServer):
         self.devdata.replaced(uri)
         if not suggestion.text:
             return None
-        suggestion_id = uuid.uuid4().hex
-        self.devdata.offered(suggestion_id, snapshot, suggestion, model=self.service.model_name, surface=surface,
+        offer = Offer(doc=snapshot, suggestion=suggestion, id=uuid.uuid4().hex)
+        self.devdata.offered(offer.id, snapshot, suggestion, model=self.service.model_name, surface=surface,
                              queue_ms=(started - arrived) * 1000)
-        return suggestion, suggestion_id
+        return offer
 
     def use_completion_fallback(self) -> bool:
         mode = self.settings.completion_fallback
@@ -179,27 +193,6 @@ class ProgressReporter:
     def end(self, message: str) -> None:
         if self._active:
             self._server.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
-
-
-def completion_item(suggestion: Suggestion, suggestion_id: str, position: types.Position,
-                    line_before: str) -> types.CompletionItem:
-    """The fallback item: a full-line edit, clearly labelled as a ghostwise suggestion."""
-    first = suggestion.text.split("\n", 1)[0].strip()
-    full = line_before + suggestion.text
-    return types.CompletionItem(
-        label=f"✦ {first}" if first else "✦ ghostwise", kind=types.CompletionItemKind.Snippet,
-        detail="ghostwise suggestion", documentation=suggestion.text,
-        filter_text=full, sort_text="\u0000", preselect=True,
-        insert_text_format=types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(range=types.Range(start=types.Position(line=position.line, character=0),
-                                                   end=position), new_text=full),
-        command=accept_command(suggestion_id),
-        data={"id": suggestion_id, "stats": suggestion.stats.to_dict()},
-    )
-
-
-def accept_command(suggestion_id: str) -> types.Command:
-    return types.Command(title="ghostwise: accepted", command=ACCEPT_COMMAND, arguments=[suggestion_id])
 
 
 def settings_section(settings: Any) -> Any:

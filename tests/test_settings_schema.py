@@ -1,6 +1,6 @@
 """The VS Code extension's settings (vscode-client/package.json) match the server's settings schema.
 
-One source of truth: ``lsp_server.config.SETTINGS_SCHEMA`` (dotted camelCase key → default). Every
+One source of truth: ``lsp_server.config.SETTINGS`` (dotted camelCase key → default, range, choices). Every
 server key is a ``ghostwise.<key>`` setting with the same default and a matching type, enum and range;
 the extension declares nothing else but its client-only settings.
 """
@@ -30,38 +30,32 @@ def properties() -> dict[str, dict[str, Any]]:
 
 def test_same_keys_both_ways(properties: dict[str, dict[str, Any]]) -> None:
     declared = set(properties) - CLIENT_ONLY
-    assert declared - set(config.SETTINGS_SCHEMA) == set(), "settings the server does not know"
-    assert set(config.SETTINGS_SCHEMA) - declared == set(), "server settings missing from package.json"
+    assert declared - set(config.SETTINGS) == set(), "settings the server does not know"
+    assert set(config.SETTINGS) - declared == set(), "server settings missing from package.json"
     assert CLIENT_ONLY <= set(properties)
 
 
-@pytest.mark.parametrize("key", sorted(config.SETTINGS_SCHEMA))
+@pytest.mark.parametrize("key", sorted(config.SETTINGS))
 def test_default_and_type(properties: dict[str, dict[str, Any]], key: str) -> None:
-    default = config.SETTINGS_SCHEMA[key]
+    default = config.SETTINGS[key].default
     prop = properties[key]
     assert prop["default"] == default and type(prop["default"]) is type(default), (
         f"ghostwise.{key}: package.json default {prop['default']!r}, server default {default!r}")
     assert prop["type"] == JSON_TYPES[type(default)]
 
 
-@pytest.mark.parametrize(("key", "choices"), [
-    ("completionFallback", config.FALLBACK_MODES),
-    ("logLevel", config.LOG_LEVELS),
-    ("devData", config.DEV_DATA_LEVELS),
-])
-def test_enums(properties: dict[str, dict[str, Any]], key: str, choices: tuple[str, ...]) -> None:
-    assert tuple(properties[key]["enum"]) == tuple(choices)
-    assert len(properties[key].get("enumDescriptions", choices)) == len(choices)
+@pytest.mark.parametrize("key", sorted(k for k, s in config.SETTINGS.items() if s.choices))
+def test_enums(properties: dict[str, dict[str, Any]], key: str) -> None:
+    choices = config.SETTINGS[key].choices
+    assert tuple(properties[key]["enum"]) == choices
+    assert len(properties[key].get("enumDescriptions", choices)) == len(choices or ())
 
 
-def test_integer_ranges(properties: dict[str, dict[str, Any]]) -> None:
-    ranges: dict[str, tuple[int, int]] | None = getattr(config, "_RANGES", None)
-    if ranges is None:
-        pytest.skip("lsp_server.config has no _RANGES table")
-    for name, (lo, hi) in ranges.items():
-        head, *rest = name.split("_")
-        key = head + "".join(part.title() for part in rest)
-        assert (properties[key].get("minimum"), properties[key].get("maximum")) == (lo, hi), key
+@pytest.mark.parametrize("key", sorted(k for k, s in config.SETTINGS.items() if isinstance(s.default, int)
+                                       and not isinstance(s.default, bool)))
+def test_integer_ranges(properties: dict[str, dict[str, Any]], key: str) -> None:
+    assert config.SETTINGS[key].range is not None, f"{key} has no range"
+    assert (properties[key].get("minimum"), properties[key].get("maximum")) == config.SETTINGS[key].range
 
 
 def test_client_only_settings(properties: dict[str, dict[str, Any]]) -> None:

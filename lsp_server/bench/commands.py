@@ -14,15 +14,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from decoding.settings import GuidanceSettings
+from completion_engine import Document
+from decoding.completer import Suggestion
+from decoding.settings import GuidanceSettings, ModelSettings
+from lsp_server.bench.metrics import MembersAt, engine_members
 from lsp_server.bench.mine import mine
 from lsp_server.bench.modes import MODES
 from lsp_server.bench.report import write_report
-from lsp_server.bench.runner import Complete, RunOptions, SuggestionLike, run
+from lsp_server.bench.runner import Complete, RunOptions, run
 from lsp_server.bench.summary import summarize_run
 from lsp_server.bench.tasks import Task, load_tasks, write_tasks
 from lsp_server.config import ServerSettings
-from lsp_server.service import CompletionService, DocumentInput
+from lsp_server.service import CompletionService
 
 log = logging.getLogger(__name__)
 
@@ -72,19 +75,19 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
     started, load_before = time.monotonic(), os.getloadavg()[0]
     try:
-        complete, prefill = _service_complete(args.model, args.root)
+        complete, prefill, members = _service_complete(args.model, args.root)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # a model that cannot be loaded: say why, no traceback
         log.debug("model load failed", exc_info=True)
         print(f"ghostwise bench run: cannot load model {args.model!r}: {exc}", file=sys.stderr)
         return 1
-    options = RunOptions(out_dir=args.out, modes=modes, root=args.root, test_timeout_s=args.timeout,
-                         resume=args.resume, progress=True)
+    options = RunOptions(out_dir=args.out, modes=modes, test_timeout_s=args.timeout, resume=args.resume,
+                         progress=True)
     interrupted = False
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends a run like Ctrl-C: results kept
     try:
-        run(tasks, complete, options, prefill)
+        run(tasks, complete, options, prefill, members)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -104,24 +107,24 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _service_complete(model: str, root: Path | None) -> tuple[Complete, Callable[[Task], None]]:
-    """Load the model once; return functions completing a task the way the server would, and
-    evaluating its prompt beforehand (untimed)."""
-    service = CompletionService(ServerSettings(model=model), workspace_root=root)
+def _service_complete(model: str, root: Path | None) -> tuple[Complete, Callable[[Task], None], MembersAt]:
+    """Load the model once; return functions completing a task the way the server would, evaluating its
+    prompt beforehand (untimed), and listing members with the engine's untimed oracle."""
+    service = CompletionService(ServerSettings(model=ModelSettings(spec=model)))
     print(f"loading model {model!r} ...", file=sys.stderr)
     service.load(progress=None)
     service.warm_engine()  # the server warms the engine in the background before the first request
 
     versions = itertools.count(1)
 
-    def document(task: Task) -> DocumentInput:
+    def document(task: Task) -> Document:
         # A new document version per call, as after an edit: no mode reuses another's engine caches.
         path = (root / task.path if root is not None else Path(task.path)).resolve() if task.path else None
         uri = path.as_uri() if path is not None else f"untitled:{task.task_id}"
-        return DocumentInput(uri=uri, path=path, text=task.prefix + task.suffix, offset=len(task.prefix),
-                             language_id="python", version=next(versions))
+        return Document(uri=uri, version=next(versions), text=task.prefix + task.suffix, cursor=len(task.prefix),
+                        path=path, workspace_root=root)
 
-    def complete(task: Task, guidance: GuidanceSettings) -> SuggestionLike:
+    def complete(task: Task, guidance: GuidanceSettings) -> Suggestion:
         doc = document(task)
         service.prepare(doc)  # as the server does on didChange, before the completion request
         return service.complete(doc, guidance=guidance, cancel=None)
@@ -131,7 +134,7 @@ def _service_complete(model: str, root: Path | None) -> tuple[Complete, Callable
         service.prepare(doc)  # the server parses a document for Jedi when it is opened
         service.prefill(doc)
 
-    return complete, prefill
+    return complete, prefill, engine_members(service.engine, root)
 
 
 def _write_run_info(args: argparse.Namespace, modes: list[str], n_tasks: int, *, wall_s: float,

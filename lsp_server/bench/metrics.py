@@ -8,17 +8,30 @@ of the rates.
 
 from __future__ import annotations
 
-import ast
 import re
-import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
-from pyflakes import checker as pyflakes_checker
-from pyflakes import messages as pyflakes_messages
-
-from lsp_server.bench.members import MemberLister
+from completion_engine import Document, PythonEngine, undefined_names
 from lsp_server.bench.tasks import Task
+
+# The names listed right after a member task's ``.`` in ``prefix + completion + suffix`` (empty: unknown).
+MembersAt = Callable[[Task, str], frozenset[str]]
+
+
+def engine_members(engine: PythonEngine, root: Path | None) -> MembersAt:
+    """The engine's untimed member oracle, with the task's path under ``root`` (the bench's ``--root``)."""
+    root = root.resolve() if root is not None else None
+
+    def members(task: Task, completion: str) -> frozenset[str]:
+        path = root / task.path if root is not None and task.path else None
+        doc = Document(uri=path.as_uri() if path else f"untitled:{task.task_id}", text=task.document(completion),
+                       cursor=len(task.prefix), path=path, workspace_root=root)
+        return engine.members_at(doc)
+
+    return members
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 _LEADING_MEMBER = re.compile(r"[^\W\d]\w*")
@@ -52,31 +65,6 @@ def first_identifier(text: str) -> str | None:
     """The first identifier of the first line, if any."""
     match = _IDENTIFIER.search(first_line(text))
     return match.group() if match else None
-
-
-def parses(source: str) -> bool:
-    """``source`` is a valid Python module (``ast.parse``; text that cannot be encoded does not parse)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(source)
-    except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError):
-        return False
-    return True
-
-
-def undefined_names(source: str) -> frozenset[str] | None:
-    """Names pyflakes reports as undefined in ``source`` (``None`` when it does not parse)."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source)
-    except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError):
-        return None
-    found = pyflakes_checker.Checker(tree, filename="<bench>")
-    return frozenset(
-        str(m.message_args[0]) for m in found.messages if isinstance(m, pyflakes_messages.UndefinedName)
-    )
 
 
 def leading_member(completion: str) -> str | None:
@@ -119,7 +107,7 @@ def score(
     task: Task,
     completion: str,
     baseline: Baseline,
-    members: MemberLister | None,
+    members: MembersAt | None,
     passed: bool | None = None,
 ) -> Metrics:
     """All metrics of ``completion`` for ``task``; ``members`` is used for member tasks only."""
@@ -133,7 +121,7 @@ def score(
         undefined_name = bool(found - baseline.undefined) if found is not None else False
     unresolved: bool | None = None
     if task.kind == "member" and members is not None:
-        listed = members.members(document, len(task.prefix), task.path)
+        listed = members(task, completion)
         if listed:
             unresolved = leading_member(completion) not in listed
     return Metrics(

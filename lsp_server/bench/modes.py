@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decoding.settings import GuidanceSettings
 
 MODES: Mapping[str, GuidanceSettings] = {
-    "base": GuidanceSettings(guided=False),
+    "base": GuidanceSettings(enabled=False),
     "guided": GuidanceSettings(),
     "no-pruning": GuidanceSettings(pruning=False),
     "no-memo": GuidanceSettings(memoization=False),

@@ -14,37 +14,20 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 from tqdm import tqdm
 
+from decoding.completer import Suggestion
 from decoding.settings import GuidanceSettings
 from lsp_server.bench.execution import program, run_test
-from lsp_server.bench.members import MemberLister
-from lsp_server.bench.metrics import Baseline, Metrics, score
+from lsp_server.bench.metrics import Baseline, MembersAt, Metrics, score
 from lsp_server.bench.modes import MODES
 from lsp_server.bench.tasks import Task
 
 log = logging.getLogger(__name__)
 
-class Stats(Protocol):
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class SuggestionLike(Protocol):
-    """What the completion path returns (``lsp_server.service.Suggestion``)."""
-
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def stop_reason(self) -> str: ...
-
-    @property
-    def stats(self) -> Stats: ...
-
-
-Complete = Callable[[Task, GuidanceSettings], SuggestionLike]
+Complete = Callable[[Task, GuidanceSettings], Suggestion]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,7 +36,6 @@ class RunOptions:
 
     out_dir: Path
     modes: Sequence[str]
-    root: Path | None = None
     test_timeout_s: float = 10.0
     resume: bool = False
     progress: bool = True
@@ -89,7 +71,7 @@ def _open_results(path: Path, resume: bool) -> tuple[TextIO, set[str]]:
 class Judge:
     """Scores the completions of one task; a completion seen before (modes often agree) is not rescored."""
 
-    def __init__(self, task: Task, members: MemberLister, test_timeout_s: float) -> None:
+    def __init__(self, task: Task, members: MembersAt | None, test_timeout_s: float) -> None:
         self.task = task
         self._members = members
         self._timeout_s = test_timeout_s
@@ -138,17 +120,17 @@ def _pending(tasks: Sequence[Task], modes: Sequence[str], done: Mapping[str, set
 
 
 def run(tasks: Sequence[Task], complete: Complete, options: RunOptions,
-        prefill: Callable[[Task], None] | None = None) -> None:
+        prefill: Callable[[Task], None] | None = None, members: MembersAt | None = None) -> None:
     """Run every task in every mode, appending to the results files (``KeyboardInterrupt`` propagates).
 
     ``prefill`` (untimed) brings the model's KV cache to the task's prompt first, so every mode
     starts from the state a keystroke in an open document finds, whichever mode runs first.
+    ``members`` rates member tasks' unresolved members (without it they are not rated).
     """
     unknown = [m for m in options.modes if m not in MODES]
     if unknown:
         raise ValueError(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(MODES)}")
     options.out_dir.mkdir(parents=True, exist_ok=True)
-    members = MemberLister(options.root)
     with ExitStack() as stack:
         streams: dict[str, TextIO] = {}
         done: dict[str, set[str]] = {}

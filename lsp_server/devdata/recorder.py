@@ -13,16 +13,16 @@ import logging
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from completion_engine import Document
 from decoding.completer import Suggestion
 from lsp_server.config import ServerSettings
 from lsp_server.devdata.schema import Event, Excerpt, Latency, OutputSize, PromptSize, format_time
 from lsp_server.devdata.writer import JsonlWriter, devdata_dir
-from lsp_server.service import DocumentInput
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class Recorder:
         self._client_reports_accept = False
 
     # -- from the request path ---------------------------------------------------------------
-    def offered(self, suggestion_id: str, doc: DocumentInput, suggestion: Suggestion, *, model: str,
+    def offered(self, suggestion_id: str, doc: Document, suggestion: Suggestion, *, model: str,
                 surface: str, queue_ms: float) -> None:
         """A suggestion was delivered to the client."""
         level = self._settings().dev_data
@@ -154,12 +154,9 @@ class Recorder:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._warn, message)
 
-    def _draft(self, suggestion_id: str, doc: DocumentInput, suggestion: Suggestion, *, model: str,
+    def _draft(self, suggestion_id: str, doc: Document, suggestion: Suggestion, *, model: str,
                surface: str, queue_ms: float, full: bool) -> Event:
-        stats = suggestion.stats
-        offset = max(0, min(doc.offset, len(doc.text)))
-        guidance, names = split_guidance(stats.guidance)
-        text = suggestion.text
+        stats, guidance, offset, text = suggestion.stats, suggestion.stats.guidance, doc.cursor, suggestion.text
         return Event(
             id=suggestion_id, time=format_time(datetime.now(UTC)), session=self.session,
             client=self.client, language=doc.language_id, model=model,
@@ -169,24 +166,11 @@ class Recorder:
             suggestion=OutputSize(tokens=stats.generated_tokens, chars=len(text), lines=text.count("\n") + 1,
                                   stop_reason=suggestion.stop_reason, fim=stats.fim, multiline=stats.multiline),
             latency_ms=Latency(queue=round(queue_ms, 2), prompt=round(stats.prompt_ms, 2),
-                               generate=round(stats.generate_ms, 2), engine=round(guidance.get("engine_ms", 0.0), 2),
+                               generate=round(stats.generate_ms, 2), engine=round(guidance.engine_ms if guidance else 0.0, 2),
                                model=round(stats.model_ms, 2), total=round(queue_ms + stats.total_ms, 2)),
-            guidance=guidance,
-            pruned_names=dict(names) if full else {},
+            guidance={k: round(v, 3) for k, v in guidance.counters().items()} if guidance else {},
+            pruned_names=dict(Counter(guidance.pruned_names)) if full and guidance else {},
             text=Excerpt(uri=doc.uri, prefix=doc.text[max(0, offset - EXCERPT_PREFIX_CHARS):offset],
                          suffix=doc.text[offset:offset + EXCERPT_SUFFIX_CHARS], suggestion=text) if full else None,
         )
 
-
-def split_guidance(raw: Mapping[str, object]) -> tuple[dict[str, float], Counter[str]]:
-    """Numeric guidance figures, and the identifiers guidance pruned (from ``pruned*`` name lists)."""
-    numbers: dict[str, float] = {}
-    names: Counter[str] = Counter()
-    for key, value in raw.items():
-        if isinstance(value, int | float):
-            numbers[key] = round(float(value), 3)
-        elif key.startswith("pruned") and isinstance(value, Mapping):
-            names.update({str(k): v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)})
-        elif key.startswith("pruned") and isinstance(value, list | tuple | set | frozenset):
-            names.update(str(v) for v in value)
-    return numbers, names

@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
+from decoding.completer import DecodeStats, Suggestion
+from decoding.guided import GuidanceStats
 from decoding.settings import GuidanceSettings
 from lsp_server.bench.tasks import Task
-
-
-@dataclass
-class FakeStats:
-    generated_tokens: int = 4
-    generate_ms: float = 100.0
-    guidance: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"generated_tokens": self.generated_tokens, "generate_ms": self.generate_ms,
-                "guidance": self.guidance}
-
-
-@dataclass(frozen=True)
-class FakeSuggestion:
-    text: str
-    stop_reason: str
-    stats: FakeStats
 
 
 class Script:
@@ -35,11 +16,12 @@ class Script:
         self.interrupt_at = interrupt_at
         self.fail = fail
 
-    def __call__(self, task: Task, guidance: GuidanceSettings) -> FakeSuggestion:
+    def __call__(self, task: Task, guidance: GuidanceSettings) -> Suggestion:
         if len(self.calls) == self.interrupt_at:
             raise KeyboardInterrupt
-        self.calls.append((task.task_id, guidance.guided))
+        self.calls.append((task.task_id, guidance.enabled))
         if task.task_id == self.fail:
             raise ValueError("prompt does not tokenize")
-        queries = {"engine_queries": 2.0} if guidance.guided else {}
-        return FakeSuggestion(text="x + 1", stop_reason="line", stats=FakeStats(guidance=queries))
+        stats = DecodeStats(generated_tokens=4, generate_ms=100.0, guided=guidance.enabled,
+                            guidance=GuidanceStats(engine_queries=2) if guidance.enabled else None)
+        return Suggestion(text="x + 1", stop_reason="line", stats=stats)

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from decoding.completer import Suggestion
 from decoding.settings import GuidanceSettings
 from lsp_server.bench import commands
 from lsp_server.bench.cli import add_bench_parser
 from lsp_server.bench.tasks import Task
-from tests.bench.scripted import FakeSuggestion, Script
+from tests.bench.scripted import Script
 
 LINES = [
     json.dumps({"task_id": "a", "prefix": "x = 1\ny = ", "suffix": "\n", "ground_truth": "x + 1"}),
@@ -34,7 +35,7 @@ def _args(*argv: str) -> argparse.Namespace:
 @pytest.fixture()
 def scripted(monkeypatch: pytest.MonkeyPatch) -> Callable[[Script], None]:
     def use(script: Script) -> None:
-        monkeypatch.setattr(commands, "_service_complete", lambda model, root: (script, lambda task: None))
+        monkeypatch.setattr(commands, "_service_complete", lambda model, root: (script, lambda task: None, lambda task, completion: frozenset()))
 
     return use
 
@@ -79,7 +80,7 @@ def test_sigterm_ends_a_run_like_ctrl_c(tmp_path: Path, scripted: Callable[[Scri
     tasks.write_text("\n".join(LINES) + "\n", encoding="utf-8")
 
     class Terminated(Script):
-        def __call__(self, task: Task, guidance: GuidanceSettings) -> FakeSuggestion:
+        def __call__(self, task: Task, guidance: GuidanceSettings) -> Suggestion:
             if self.calls:
                 os.kill(os.getpid(), signal.SIGTERM)
             return super().__call__(task, guidance)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_server.bench.members import MemberLister, line_column
+from completion_engine import PythonEngine
 from lsp_server.bench.metrics import (
     Baseline,
+    MembersAt,
     edit_similarity,
+    engine_members,
     first_identifier,
     leading_member,
     levenshtein,
@@ -20,7 +22,7 @@ def _task(prefix: str, ground_truth: str, suffix: str = "\n", kind: str = "line"
     return Task(task_id="t", prefix=prefix, suffix=suffix, ground_truth=ground_truth, kind=kind, path=path)
 
 
-def _score(task: Task, completion: str, members: MemberLister | None = None):  # type: ignore[no-untyped-def]
+def _score(task: Task, completion: str, members: MembersAt | None = None):  # type: ignore[no-untyped-def]
     return score(task, completion, Baseline.of(task), members)
 
 
@@ -74,15 +76,15 @@ class Box:
 
 
 @pytest.fixture(scope="module")
-def members(tmp_path_factory: pytest.TempPathFactory) -> MemberLister:
+def members(tmp_path_factory: pytest.TempPathFactory) -> MembersAt:
     root = tmp_path_factory.mktemp("project")
     (root / "pkg").mkdir()
     (root / "pkg" / "__init__.py").write_text("")
     (root / "pkg" / "helpers.py").write_text("def shout(text):\n    return text.upper()\n")
-    return MemberLister(root)
+    return engine_members(PythonEngine(), root)
 
 
-def test_unresolved_member_against_what_jedi_lists(members: MemberLister) -> None:
+def test_unresolved_member_against_what_jedi_lists(members: MembersAt) -> None:
     prefix, suffix = LATER.split("{cursor}")
     task = _task(prefix, "size()\n", suffix=suffix.removeprefix("\n"), kind="member", path="pkg/box.py")
     # 'size' is defined after the cursor: Jedi finds it because it sees the whole document.
@@ -91,13 +93,13 @@ def test_unresolved_member_against_what_jedi_lists(members: MemberLister) -> Non
     assert _score(task, "", members).unresolved_member is True
 
 
-def test_members_resolve_through_the_project_root(members: MemberLister) -> None:
+def test_members_resolve_through_the_project_root(members: MembersAt) -> None:
     task = _task("from pkg import helpers\nhelpers.", "shout('a')\n", suffix="", kind="member", path="main.py")
     assert _score(task, "shout('a')", members).unresolved_member is False
     assert _score(task, "whisper('a')", members).unresolved_member is True
 
 
-def test_unknown_sites_and_other_kinds_are_not_rated(members: MemberLister) -> None:
+def test_unknown_sites_and_other_kinds_are_not_rated(members: MembersAt) -> None:
     unknown = _task("def f(thing):\n    return thing.", "value\n", suffix="", kind="member")
     assert _score(unknown, "anything", members).unresolved_member is None
     line = _task("import os\nos.", "sep\n", suffix="", kind="line")
@@ -106,4 +108,3 @@ def test_unknown_sites_and_other_kinds_are_not_rated(members: MemberLister) -> N
 
 def test_helpers() -> None:
     assert leading_member("items[0]") == "items" and leading_member(" items") is None
-    assert line_column("ab\ncdé.x", 7) == (2, 4)

@@ -14,11 +14,11 @@ import pytest
 
 from completion_engine import Document, EngineGuide
 from decoding.completer import Suggestion
-from decoding.guided import GuidedPolicy
+from decoding.guided import GuidanceStats, GuidedPolicy
 from decoding.sampling import Sampler
 from decoding.settings import GenerationSettings, GuidanceSettings
-from lsp_server.config import ServerSettings
-from lsp_server.service import CompletionService, DocumentInput
+from lsp_server.config import ServerSettings, parse_settings
+from lsp_server.service import CompletionService
 
 ROOT = Path(__file__).parents[1] / "data" / "guided"
 WAREHOUSE_MEMBERS = {"region", "bin_locations", "restock_shelf", "ship_parcel", "audit_trail"}
@@ -29,7 +29,9 @@ TYPED = 'from warehouse import Warehouse\n\n\ndef fulfil(store: Warehouse, order
 @pytest.fixture(scope="module")
 def service() -> Iterator[CompletionService]:
     # a generous engine time-out: these tests are about what guidance does, not about timing
-    svc = CompletionService(ServerSettings(max_tokens=16, n_ctx=2048, engine_timeout_ms=5000), workspace_root=ROOT)
+    settings, errors = parse_settings({"maxTokens": 16, "nCtx": 2048, "engineTimeoutMs": 5000}, ServerSettings())
+    assert not errors
+    svc = CompletionService(settings)
     svc.load()
     svc.warm_engine()
     yield svc
@@ -38,9 +40,15 @@ def service() -> Iterator[CompletionService]:
 
 def complete(service: CompletionService, text: str, guidance: GuidanceSettings, name: str = "main.py",
              version: int = 1) -> Suggestion:
-    doc = DocumentInput(uri=(ROOT / name).as_uri(), path=ROOT / name, text=text, offset=len(text), version=version)
+    doc = Document(uri=(ROOT / name).as_uri(), version=version, text=text, cursor=len(text), path=ROOT / name,
+                   workspace_root=ROOT)
     service.prepare(doc)
     return service.complete(doc, guidance=guidance)
+
+
+def counters(suggestion: Suggestion) -> GuidanceStats:
+    assert suggestion.stats.guidance is not None, "not a guided suggestion"
+    return suggestion.stats.guidance
 
 
 def first_member(text: str) -> str:
@@ -52,38 +60,38 @@ def first_member(text: str) -> str:
 @pytest.mark.parametrize("text", [LOOP, TYPED], ids=["instance", "annotated-parameter"])
 def test_guided_names_an_existing_member_where_unguided_invents_one(service: CompletionService, text: str) -> None:
     name = f"site_{abs(hash(text))}.py"  # one document (uri, version) per text: the engine caches by them
-    base = complete(service, text, GuidanceSettings(guided=False), name=name)
+    base = complete(service, text, GuidanceSettings(enabled=False), name=name)
     guided = complete(service, text, GuidanceSettings(), name=name)
     assert first_member(base.text) not in WAREHOUSE_MEMBERS, base.text  # the model alone guesses
     assert first_member(guided.text) in WAREHOUSE_MEMBERS, guided.text
-    assert guided.stats.guidance["pruned"] > 0 and guided.stats.guidance["released"] == 0
+    assert counters(guided).pruned > 0 and counters(guided).released == 0
 
 
 def test_active_completion_fills_a_unique_member(service: CompletionService) -> None:
     text = 'from warehouse import Warehouse\n\nstore = Warehouse("north")\nprint(store.au'
     guided = complete(service, text, GuidanceSettings(), name="unique.py")
     assert guided.text.startswith("dit_trail"), guided.text
-    assert guided.stats.guidance["forced_tokens"] > 0
+    assert counters(guided).forced_tokens > 0
     without = complete(service, text, GuidanceSettings(active_completion=False), name="unique.py", version=2)
-    assert without.stats.guidance["forced_tokens"] == 0
+    assert counters(without).forced_tokens == 0
 
 
 def test_no_guidance_inside_strings_and_comments(service: CompletionService) -> None:
     for i, text in enumerate(['from warehouse import Warehouse\n\nlabel = "store.', "import os\n# see os."]):
         guided = complete(service, text, GuidanceSettings(), name=f"strings_{i}.py")
-        assert guided.stats.guidance["guided_steps"] == 0, (text, guided.stats.guidance)
+        assert counters(guided).guided_steps == 0, (text, guided.stats.guidance)
 
 
 def test_pruning_switch_off_behaves_like_unguided(service: CompletionService) -> None:
-    base = complete(service, LOOP, GuidanceSettings(guided=False), name="loop.py")
+    base = complete(service, LOOP, GuidanceSettings(enabled=False), name="loop.py")
     unpruned = complete(service, LOOP, GuidanceSettings(pruning=False, active_completion=False), name="loop.py")
-    assert unpruned.text == base.text and unpruned.stats.guidance["pruned"] == 0
+    assert unpruned.text == base.text and counters(unpruned).pruned == 0
 
 
 def test_memo_serves_later_requests_on_the_same_version(service: CompletionService) -> None:
     complete(service, LOOP, GuidanceSettings(), name="memo.py")
     again = complete(service, LOOP, GuidanceSettings(), name="memo.py")
-    assert again.stats.guidance["memo_hits"] > 0
+    assert counters(again).memo_hits > 0
 
 
 def test_boundary_rules_with_real_tokenizer_pieces(service: CompletionService) -> None:
@@ -93,8 +101,9 @@ def test_boundary_rules_with_real_tokenizer_pieces(service: CompletionService) -
     index = completer.index
     ids = {text: index.texts.index(text) for text in ("__(", ".__", " self", "_)", ").")}
     source = "class Box:\n    def __init__(self, size):\n        self.size = size\n\n    def grow(self):\n        "
-    doc = Document(uri=(ROOT / "box.py").as_uri(), version=1, text=source, path=ROOT / "box.py", workspace_root=ROOT)
-    guide = EngineGuide(service.engine, doc, len(source), names_check=False)
+    doc = Document(uri=(ROOT / "box.py").as_uri(), version=1, text=source, cursor=len(source), path=ROOT / "box.py",
+                   workspace_root=ROOT)
+    guide = EngineGuide(service.engine, doc, names_check=False)
     policy = GuidedPolicy(completer.model, index, guide, Sampler(GenerationSettings()), GuidanceSettings(), None)
     assert policy.allowed("return self.__init", ids["__("])  # "__init__" is a name, then "(" breaks
     assert not policy.allowed("return self.__ini", ids["__("])  # "__ini__" is not

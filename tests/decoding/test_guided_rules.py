@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from completion_engine import SortedNames
-from decoding.completer import Completer, CompletionRequest
+from completion_engine import Document, SortedNames
+from decoding.completer import Completer, Suggestion
 from decoding.constraint import CheckReport, SiteInfo
-from decoding.guided import GuidanceMemo
+from decoding.guided import GuidanceMemo, GuidanceStats
 from decoding.settings import GenerationSettings, GuidanceSettings
 from decoding.vocab_index import VocabIndex
 from tests.decoding.scripted_model import Script, ScriptedModel
@@ -31,20 +31,27 @@ class MemberGuide:
     def site(self, generated: str) -> SiteInfo | None:
         self.calls += 1
         if generated == "":
-            return SiteInfo(kind="member", typed="", names=self.names, queried=self.calls == 1, engine_ms=0.0)
+            return SiteInfo(kind="member", typed="", names=self.names, queried=self.calls == 1)
         return None
 
     def check(self, suggestion: str) -> CheckReport:
         return CheckReport()
 
 
-def run(script: Script, names: Sequence[str] | MemberGuide, pieces: Sequence[str] = PIECES,
-        guidance: GuidanceSettings = DEFAULT_GUIDANCE, memo: GuidanceMemo | None = None) -> tuple[str, dict]:
+def complete(script: Script, names: Sequence[str] | MemberGuide, pieces: Sequence[str] = PIECES,
+             guidance: GuidanceSettings = DEFAULT_GUIDANCE, memo: GuidanceMemo | None = None) -> Suggestion:
     model = ScriptedModel(pieces, script)
     completer = Completer(model, VocabIndex.build(model))
     guide = names if isinstance(names, MemberGuide) else MemberGuide(names)
-    result = completer.complete(CompletionRequest(prefix="obj.", suffix="", language_id="python"), GEN,
-                                guide=guide, guidance=guidance, memo=memo)
+    return completer.complete(Document(uri="untitled:obj", text="obj.", cursor=4), GEN, guide=guide,
+                              guidance=guidance, memo=memo)
+
+
+def run(script: Script, names: Sequence[str] | MemberGuide, pieces: Sequence[str] = PIECES,
+        guidance: GuidanceSettings = DEFAULT_GUIDANCE, memo: GuidanceMemo | None = None) -> tuple[str, GuidanceStats]:
+    """A guided suggestion's text and counters."""
+    result = complete(script, names, pieces, guidance, memo)
+    assert result.stats.guidance is not None
     return result.text, result.stats.guidance
 
 
@@ -55,13 +62,13 @@ def prefers(*order: str) -> Script:
 
 
 def test_unguided_takes_the_models_choice() -> None:
-    text, stats = run(prefers("zzz", "beta"), ["beta"], guidance=GuidanceSettings(guided=False))
-    assert text.startswith("zzz") and stats == {}
+    result = complete(prefers("zzz", "beta"), ["beta"], guidance=GuidanceSettings(enabled=False))
+    assert result.text.startswith("zzz") and result.stats.guidance is None
 
 
 def test_identifier_piece_must_be_a_feasible_prefix() -> None:
     text, stats = run(prefers("zzz", "beta", "("), ["beta"])
-    assert text.startswith("beta") and stats["pruned"] >= 1 and "zzz" in stats["pruned_names"]
+    assert text.startswith("beta") and stats.pruned >= 1 and "zzz" in stats.pruned_names
 
 
 def test_break_after_identifier_requires_an_exact_name() -> None:
@@ -88,19 +95,19 @@ def test_dead_end_backs_off_and_memoizes() -> None:
 
     memo, guide = GuidanceMemo(), MemberGuide(["alpha"])  # the engine keeps one name set per site
     text, stats = run(script, guide, pieces=pieces, guidance=GuidanceSettings(active_completion=False), memo=memo)
-    assert text.startswith("alpha(") and stats["backoffs"] == 1
+    assert text.startswith("alpha(") and stats.backoffs == 1
     assert False in memo.feasible.values()
     again, stats2 = run(script, guide, pieces=pieces, guidance=GuidanceSettings(active_completion=False),
                         memo=memo)
-    assert again == text and stats2["backoffs"] == 0 and stats2["memo_hits"] >= 1
+    assert again == text and stats2.backoffs == 0 and stats2.memo_hits >= 1
 
 
 def test_release_when_pruning_would_remove_nearly_all_mass() -> None:
     script = prefers("zzz")  # all the mass on a name that does not exist; "beta" is far behind
     text, stats = run(script, ["beta"], guidance=GuidanceSettings(release_mass=0.5, active_completion=False))
-    assert text.startswith("zzz") and stats["released"] >= 1
+    assert text.startswith("zzz") and stats.released >= 1
     text, stats = run(script, ["beta"], guidance=GuidanceSettings(release_mass=0.0, active_completion=False))
-    assert text.startswith("beta") and stats["released"] == 0
+    assert text.startswith("beta") and stats.released == 0
 
 
 def test_active_completion_fills_the_unique_continuation() -> None:
@@ -108,20 +115,20 @@ def test_active_completion_fills_the_unique_continuation() -> None:
         return {"a": 10} if text.endswith("obj.") else {"(": 10}
 
     text, stats = run(script, ["alpha"])
-    assert text.startswith("alpha(") and stats["forced_tokens"] >= 1
+    assert text.startswith("alpha(") and stats.forced_tokens >= 1
     text, stats = run(script, ["alpha"], guidance=GuidanceSettings(active_completion=False, release_mass=0.0))
-    assert stats["forced_tokens"] == 0
+    assert stats.forced_tokens == 0
 
 
 def test_memoization_switch() -> None:
     memo, guide = GuidanceMemo(), MemberGuide(["beta"])
     run(prefers("zzz", "beta", "("), guide, memo=memo)
     _, stats = run(prefers("zzz", "beta", "("), guide, memo=memo)
-    assert stats["memo_hits"] >= 1
+    assert stats.memo_hits >= 1
     _, stats = run(prefers("zzz", "beta", "("), guide, memo=memo, guidance=GuidanceSettings(memoization=False))
-    assert stats["memo_hits"] == 0
+    assert stats.memo_hits == 0
 
 
 def test_pruning_switch_keeps_the_models_choice() -> None:
     text, stats = run(prefers("zzz", "beta"), ["beta"], guidance=GuidanceSettings(pruning=False))
-    assert text.startswith("zzz") and stats["pruned"] == 0
+    assert text.startswith("zzz") and stats.pruned == 0

@@ -7,21 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from completion_engine import Document
 from decoding.completer import DecodeStats, Suggestion
+from decoding.guided import GuidanceStats
 from lsp_server.config import ServerSettings
 from lsp_server.devdata.reader import EventReader
-from lsp_server.devdata.recorder import Recorder, split_guidance
-from lsp_server.service import DocumentInput
-
-GUIDANCE = {"engine_queries": 3, "pruned": 4, "released": 1, "engine_ms": 12.34567, "rejected_reasons": ["syntax"],
-            "pruned_names": ["get_us", "get_us", "fetch_al"]}
+from lsp_server.devdata.recorder import Recorder
 
 
-def test_split_guidance() -> None:
-    numbers, names = split_guidance(GUIDANCE)
-    assert numbers == {"engine_queries": 3.0, "pruned": 4.0, "released": 1.0, "engine_ms": 12.346}
-    assert dict(names) == {"get_us": 2, "fetch_al": 1}
-    assert dict(split_guidance({"pruned_names": {"x": 2, "y": True}})[1]) == {"x": 2}
+def guidance() -> GuidanceStats:
+    return GuidanceStats(engine_queries=3, pruned=4, released=1, engine_ms=12.34567, rejected_reasons=["syntax"],
+                         pruned_names=["get_us", "get_us", "fetch_al"])
 
 
 @pytest.mark.parametrize("level", ["metadata", "full"])
@@ -31,9 +27,9 @@ async def test_guided_suggestion_event(tmp_path: Path, level: str) -> None:
     recorder = Recorder(lambda: settings, warnings.append, directory=lambda: tmp_path)
     recorder.client = "unit"
     stats = DecodeStats(prompt_tokens=40, reused_tokens=30, generated_tokens=4, prompt_ms=5.0, generate_ms=20.0,
-                        model_ms=15.0, total_ms=25.0, guided=True, guidance=dict(GUIDANCE))
+                        model_ms=15.0, total_ms=25.0, guided=True, guidance=guidance())
     text = "user.name"
-    doc = DocumentInput(uri="file:///w/app.py", text="print(get_\n", offset=10, language_id="python")
+    doc = Document(uri="file:///w/app.py", text="print(get_\n", cursor=10, language_id="python")
     recorder.offered("s1", doc, Suggestion(text=text, stop_reason="line", stats=stats), model="m.gguf",
                      surface="inline", queue_ms=7.5)
     recorder.accepted("s1")
@@ -42,7 +38,8 @@ async def test_guided_suggestion_event(tmp_path: Path, level: str) -> None:
     assert (event.mode, event.client, event.outcome, event.accepted_chars) == ("guided", "unit", "accepted", 9)
     assert (event.prompt.prefix_chars, event.prompt.suffix_chars) == (10, 1)
     assert dataclasses.astuple(event.latency_ms) == (7.5, 5.0, 20.0, 12.35, 15.0, 32.5)
-    assert event.guidance["engine_ms"] == 12.346 and "pruned_names" not in event.guidance
+    assert event.guidance["engine_ms"] == 12.346 and event.guidance["pruned"] == 4
+    assert "pruned_names" not in event.guidance and "rejected_reasons" not in event.guidance
     if level == "full":
         assert event.pruned_names == {"get_us": 2, "fetch_al": 1}
         assert event.text is not None and (event.text.prefix, event.text.suffix) == ("print(get_", "\n")

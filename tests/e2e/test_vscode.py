@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from lsp_server.config import SETTINGS_SCHEMA
+from lsp_server.config import SETTINGS
 from tests.e2e.conftest import (
     E2E,
     REPO,
@@ -62,7 +62,7 @@ def test_vscode_ghost_text(e2e_out) -> None:
     messages = read_tap(tap_log)
     initialize = next(m["msg"] for m in messages if m["dir"] == "c2s" and m["msg"].get("method") == "initialize")
     options = _flatten(initialize["params"]["initializationOptions"])
-    assert set(options) == set(SETTINGS_SCHEMA), "initializationOptions do not carry every server setting"
+    assert set(options) == set(SETTINGS), "initializationOptions do not carry every server setting"
     assert options["logLevel"] == "debug"  # from the workspace's .vscode/settings.json
     assert initialize["params"]["capabilities"]["window"]["workDoneProgress"] is True
     init = next(m["msg"] for m in messages if m["dir"] == "s2c" and "capabilities" in (m["msg"].get("result") or {}))

@@ -14,7 +14,7 @@ WORKSPACE = Path(__file__).parents[1] / "data" / "engine" / "workspace"
 CURSOR = "|"
 _versions = itertools.count(1)
 
-MakeDoc = Callable[..., tuple[Document, int]]
+MakeDoc = Callable[..., Document]
 
 
 @pytest.fixture(scope="session")
@@ -26,15 +26,16 @@ def engine() -> Iterator[PythonEngine]:
     eng.close()
 
 
-def make_doc(marked: str, *, name: str = "app.py", root: Path | None = WORKSPACE) -> tuple[Document, int]:
-    """A fresh document version from ``marked`` text and the offset of its ``|`` cursor marker."""
+def make_doc(marked: str, *, name: str = "app.py", root: Path | None = WORKSPACE) -> Document:
+    """A fresh document version from ``marked`` text, its cursor at the ``|`` marker."""
     cursor = marked.index(CURSOR)
     text = marked[:cursor] + marked[cursor + 1 :]
     path = (root / name) if root is not None else None
     version = next(_versions)
     return Document(
-        uri=f"file:///test/{version}/{name}", version=version, text=text, path=path, workspace_root=root
-    ), cursor
+        uri=f"file:///test/{version}/{name}", version=version, text=text, cursor=cursor, path=path,
+        workspace_root=root,
+    )
 
 
 @pytest.fixture

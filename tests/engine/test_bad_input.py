@@ -15,8 +15,8 @@ from completion_engine import Document, EngineSettings, JediSettings, PythonEngi
 from .conftest import WORKSPACE, MakeDoc, make_doc
 
 
-def _member_names(engine: PythonEngine, document: Document, cursor: int) -> set[str] | None:
-    site = engine.classify(document, cursor)
+def _member_names(engine: PythonEngine, document: Document) -> set[str] | None:
+    site = engine.classify(document)
     assert site is not None and site.kind == "member"
     found = engine.candidates(document, site)
     return None if found is None else set(found.names.names(""))
@@ -34,26 +34,26 @@ def _member_names(engine: PythonEngine, document: Document, cursor: int) -> set[
     ],
 )
 def test_broken_code_does_not_crash(engine: PythonEngine, doc: MakeDoc, marked: str) -> None:
-    document, cursor = doc(marked)
-    site = engine.classify(document, cursor)
+    document = doc(marked)
+    site = engine.classify(document)
     if site is not None:
         engine.candidates(document, site)
-    engine.check(document, cursor, "path.join(")
+    engine.check(document, "path.join(")
 
 
 def test_unterminated_single_quote_ends_at_the_newline(engine: PythonEngine, doc: MakeDoc) -> None:
-    document, cursor = doc('x = "abc\nimport os\nos.|')
-    assert engine.classify(document, cursor) is not None
+    document = doc('x = "abc\nimport os\nos.|')
+    assert engine.classify(document) is not None
 
 
 def test_lone_surrogates_and_undecodable_bytes(engine: PythonEngine, doc: MakeDoc) -> None:
     latin1 = b"s = 'caf\xe9'\n".decode("utf-8", "surrogateescape")
-    document, cursor = doc(latin1 + "import os\nx = '\udcff'\nos.path.|\n")
-    names = _member_names(engine, document, cursor)
+    document = doc(latin1 + "import os\nx = '\udcff'\nos.path.|\n")
+    names = _member_names(engine, document)
     assert names is not None and "join" in names
-    site = engine.classify(document, cursor, "join(x, '\ud800').")
+    site = engine.classify(document, "join(x, '\ud800').")
     assert site is not None and site.kind == "member"
-    assert engine.check(document, cursor, "join('\udc80')").ok
+    assert engine.check(document, "join('\udc80')") == ()
 
 
 def test_huge_document_is_windowed_and_jedi_skipped(
@@ -61,14 +61,13 @@ def test_huge_document_is_windowed_and_jedi_skipped(
 ) -> None:
     chunk = "".join(f"def func_{i}(a, b):\n    '''Doc.'''\n    return a + b  # {i}\n\n\n" for i in range(200))
     text = chunk * (5_000_000 // len(chunk) + 1) + "import os\nx = os.path.\n"
-    document = Document(uri="file:///huge.py", version=1, text=text)
-    cursor = len(text) - 1
+    document = Document(uri="file:///huge.py", version=1, text=text, cursor=len(text) - 1)
     caplog.set_level(logging.DEBUG, logger="completion_engine")
     t0 = time.perf_counter()
-    site = engine.classify(document, cursor)
+    site = engine.classify(document)
     assert site is not None and site.kind == "member"
     assert engine.candidates(document, site) is None
-    assert engine.check(document, cursor, "join('a', 'b')").ok
+    assert engine.check(document, "join('a', 'b')") == ()
     assert time.perf_counter() - t0 < 30  # generous: only guards against an unbounded parse
     messages = [r.getMessage() for r in caplog.records]
     assert any("window" in m for m in messages)
@@ -77,20 +76,19 @@ def test_huge_document_is_windowed_and_jedi_skipped(
 
 def test_path_outside_the_workspace_and_no_path(engine: PythonEngine, tmp_path: Path) -> None:
     for path, root in [(tmp_path / "elsewhere.py", WORKSPACE), (None, None)]:
-        document = Document(
-            uri="untitled:1", version=1, text="import json\njson.\n", path=path, workspace_root=root
-        )
-        names = _member_names(engine, document, len(document.text) - 1)
+        text = "import json\njson.\n"
+        document = Document(uri="untitled:1", version=1, text=text, cursor=len(text) - 1, path=path, workspace_root=root)
+        names = _member_names(engine, document)
         assert names is not None and "dumps" in names
 
 
 def test_workspace_without_venv_and_unusable_configured_environment(tmp_path: Path) -> None:
     engine = PythonEngine(
-        EngineSettings(jedi=JediSettings(timeout_ms=20_000, python_path=str(tmp_path / "nope")))
+        EngineSettings(jedi=JediSettings(timeout_ms=20_000, python_environment=str(tmp_path / "nope")))
     )
     try:
-        document, cursor = make_doc("import os\nos.path.|\n", root=tmp_path)
-        names = _member_names(engine, document, cursor)
+        document = make_doc("import os\nos.path.|\n", root=tmp_path)
+        names = _member_names(engine, document)
         assert names is not None and "join" in names
     finally:
         engine.close()
@@ -109,11 +107,11 @@ def venv_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("configured", [False, True])
 def test_workspace_venv_packages_resolve(venv_workspace: Path, configured: bool) -> None:
-    python_path = str(venv_workspace / ".venv") if configured else None
-    engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=20_000, python_path=python_path)))
+    environment = str(venv_workspace / ".venv") if configured else ""
+    engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=20_000, python_environment=environment)))
     try:
-        document, cursor = make_doc("import gw_only_in_venv\ngw_only_in_venv.|\n", root=venv_workspace)
-        names = _member_names(engine, document, cursor)
+        document = make_doc("import gw_only_in_venv\ngw_only_in_venv.|\n", root=venv_workspace)
+        names = _member_names(engine, document)
         assert names is not None and "special_thing" in names
     finally:
         engine.close()
@@ -123,25 +121,25 @@ def test_jedi_errors_and_recursion_are_unknown(
     engine: PythonEngine, doc: MakeDoc, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="completion_engine")
-    document, _ = doc("import os\nos.|")
+    document = doc("import os\nos.|")
     bogus = Site(
         kind="member", cursor=0, generated="", start=len(document.text) + 50, typed="", key=("bogus",)
     )
     assert engine.candidates(document, bogus) is None  # Jedi raises on a position past the end
-    nested, cursor = doc("x = " + "(" * 3000 + "1" + ")" * 3000 + "\nx.|\n")
-    site = engine.classify(nested, cursor)
+    nested = doc("x = " + "(" * 3000 + "1" + ")" * 3000 + "\nx.|\n")
+    site = engine.classify(nested)
     assert site is None or engine.candidates(nested, site) is None
-    recursive, cursor = doc("def f():\n    return f()\n\nf().|\n")
-    assert _member_names(engine, recursive, cursor) is None
+    recursive = doc("def f():\n    return f()\n\nf().|\n")
+    assert _member_names(engine, recursive) is None
     assert any("unknown" in r.getMessage() for r in caplog.records)
 
 
 def test_time_out_is_unknown_and_the_late_answer_is_kept(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="completion_engine")
-    engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=0.001)))
+    engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=1)))
     try:
-        document, cursor = make_doc("import collections\ncollections.|\n")
-        site = engine.classify(document, cursor)
+        document = make_doc("import collections\ncollections.|\n")
+        site = engine.classify(document)
         assert site is not None
         assert engine.candidates(document, site) is None
         assert any("no answer within" in r.getMessage() for r in caplog.records)
@@ -155,17 +153,18 @@ def test_time_out_is_unknown_and_the_late_answer_is_kept(caplog: pytest.LogCaptu
         engine.close()
 
 
-def test_cursor_outside_the_document_and_other_languages(engine: PythonEngine, doc: MakeDoc) -> None:
-    document, _ = doc("x = |")
-    assert engine.classify(document, len(document.text) + 10) is None
-    assert engine.classify(document, -1) is None
-    other = Document(uri="file:///a.js", version=1, text="console.", language_id="javascript")
-    assert engine.classify(other, len(other.text)) is None
+def test_cursor_outside_the_document_and_other_languages(engine: PythonEngine) -> None:
+    with pytest.raises(ValueError, match="cursor 14 outside"):
+        Document(uri="file:///x.py", text="x = ", cursor=14)  # the door clamps; nothing below sees it
+    with pytest.raises(ValueError, match="cursor -1 outside"):
+        Document(uri="file:///x.py", text="x = ", cursor=-1)
+    other = Document(uri="file:///a.js", version=1, text="console.", cursor=8, language_id="javascript")
+    assert engine.classify(other) is None
 
 
 def test_huge_single_line_is_windowed(engine: PythonEngine) -> None:
     text = "import os; x = (" + "1+" * 2_500_000 + "1); os."
-    document = Document(uri="file:///minified.py", version=1, text=text)
-    site = engine.classify(document, len(text))
+    document = Document(uri="file:///minified.py", version=1, text=text, cursor=len(text))
+    site = engine.classify(document)
     assert site is not None and site.kind == "member"
-    assert len(engine.trees.parsed(document, len(text)).source) <= engine.trees.max_parse_chars
+    assert len(engine.trees.parsed(document).source) <= engine.trees.max_parse_chars

@@ -28,8 +28,8 @@ class Ledger:
 
 
 def _names(engine: PythonEngine, doc: MakeDoc, marked: str, generated: str = "") -> set[str] | None:
-    document, cursor = doc(marked)
-    site = engine.classify(document, cursor, generated)
+    document = doc(marked)
+    site = engine.classify(document, generated)
     assert site is not None, (marked, generated)
     found = engine.candidates(document, site)
     return None if found is None else set(found.names.names(""))
@@ -122,14 +122,14 @@ def test_unknown_when_inference_fails(engine: PythonEngine, doc: MakeDoc, marked
 
 
 def test_memo_survives_across_requests(engine: PythonEngine, doc: MakeDoc) -> None:
-    document, cursor = doc("import os\nx = os.path.|\n")
-    first_site = engine.classify(document, cursor)
+    document = doc("import os\nx = os.path.|\n")
+    first_site = engine.classify(document)
     assert first_site is not None
     first = engine.candidates(document, first_site)
     assert first is not None and not first.memoized
     first.names.feasible("jo")
     # A second request on the same document version, with the identifier grown by typing.
-    second_site = engine.classify(document, cursor, "jo")
+    second_site = engine.classify(document, "jo")
     assert second_site is not None and second_site.key == first_site.key
     second = engine.candidates(document, second_site)
     assert second is not None and second.memoized and second.names is first.names
@@ -139,20 +139,20 @@ def test_memo_survives_across_requests(engine: PythonEngine, doc: MakeDoc) -> No
 
 
 def test_memo_survives_typing_into_a_newer_version(engine: PythonEngine) -> None:
-    def version(n: int, text: str) -> Document:
-        return Document(uri="file:///typing.py", version=n, text=text)
+    def version(n: int, text: str, cursor: int) -> Document:
+        return Document(uri="file:///typing.py", version=n, text=text, cursor=cursor)
 
-    v1 = version(1, "import os\nx = os.path.\ny = 1\n")
-    first_site = engine.classify(v1, 22)
+    v1 = version(1, "import os\nx = os.path.\ny = 1\n", 22)
+    first_site = engine.classify(v1)
     assert first_site is not None
     first = engine.candidates(v1, first_site)
-    v2 = version(2, "import os\nx = os.path.jo\ny = 1\n")  # the user typed "jo"
-    second_site = engine.classify(v2, 24)
+    v2 = version(2, "import os\nx = os.path.jo\ny = 1\n", 24)  # the user typed "jo"
+    second_site = engine.classify(v2)
     assert second_site is not None and second_site.typed == "jo" and second_site.key == first_site.key
     second = engine.candidates(v2, second_site)
     assert first is not None and second is not None and second.memoized and second.names is first.names
-    v3 = version(3, "import os\nimport sys\nx = os.path.jo\ny = 1\n")  # an edit elsewhere: a new query
-    third_site = engine.classify(v3, 35)
+    v3 = version(3, "import os\nimport sys\nx = os.path.jo\ny = 1\n", 35)  # an edit elsewhere: a new query
+    third_site = engine.classify(v3)
     assert third_site is not None and third_site.key != first_site.key
 
 
@@ -161,8 +161,8 @@ def test_shared_inference_state_sees_the_new_version(engine: PythonEngine) -> No
     after = "class Box:\n    def put(self): pass\n    def take(self): pass\n\nBox().\n"
     answers = []
     for version, text in enumerate((before, after, before), 1):
-        document = Document(uri="file:///shared_state.py", version=version, text=text)
-        site = engine.classify(document, len(text) - 1)
+        document = Document(uri="file:///shared_state.py", version=version, text=text, cursor=len(text) - 1)
+        site = engine.classify(document)
         assert site is not None
         found = engine.candidates(document, site)
         assert found is not None

@@ -23,16 +23,16 @@ BODY = "import os\n\n\ndef f(path):\n    if path:\n        x = |\n    return Non
     ],
 )
 def test_syntax(engine: PythonEngine, doc: MakeDoc, suggestion: str, ok: bool) -> None:
-    document, cursor = doc(BODY)
-    reason = syntax_reason(engine.trees, document, cursor, suggestion)
+    document = doc(BODY)
+    reason = syntax_reason(engine.trees, document, suggestion)
     assert (reason is None) is ok, reason
     if reason is not None:
         assert "syntax error" in reason
 
 
 def test_syntax_accepts_fixing_a_broken_baseline(engine: PythonEngine, doc: MakeDoc) -> None:
-    document, cursor = doc("import os\nx = os.|\ny = 2\n")
-    assert syntax_reason(engine.trees, document, cursor, "sep") is None
+    document = doc("import os\nx = os.|\ny = 2\n")
+    assert syntax_reason(engine.trees, document, "sep") is None
 
 
 @pytest.mark.parametrize(
@@ -49,8 +49,8 @@ def test_syntax_accepts_fixing_a_broken_baseline(engine: PythonEngine, doc: Make
     ],
 )
 def test_scope(engine: PythonEngine, doc: MakeDoc, suggestion: str, expected: str | None) -> None:
-    document, cursor = doc(BODY)
-    reason = scope_reason(engine.trees.parsed(document, cursor), cursor, suggestion)
+    document = doc(BODY)
+    reason = scope_reason(engine.trees.parsed(document), document.cursor, suggestion)
     if expected is None:
         assert reason is None
     else:
@@ -71,8 +71,8 @@ def test_scope(engine: PythonEngine, doc: MakeDoc, suggestion: str, expected: st
 def test_scope_closes_only_brackets_open_at_the_cursor(
     engine: PythonEngine, doc: MakeDoc, source: str, suggestion: str, ok: bool
 ) -> None:
-    document, cursor = doc(source)
-    reason = scope_reason(engine.trees.parsed(document, cursor), cursor, suggestion)
+    document = doc(source)
+    reason = scope_reason(engine.trees.parsed(document), document.cursor, suggestion)
     assert (reason is None) is ok, reason
 
 
@@ -86,8 +86,8 @@ def test_scope_closes_only_brackets_open_at_the_cursor(
     ],
 )
 def test_names(doc: MakeDoc, suggestion: str, undefined: str | None) -> None:
-    document, cursor = doc(BODY)
-    reason = names_reason(document, cursor, suggestion)
+    document = doc(BODY)
+    reason = names_reason(document, suggestion)
     if undefined is None:
         assert reason is None
     else:
@@ -95,15 +95,15 @@ def test_names(doc: MakeDoc, suggestion: str, undefined: str | None) -> None:
 
 
 def test_names_ignores_names_already_undefined_in_the_document(doc: MakeDoc) -> None:
-    document, cursor = doc("print(legacy_global)\nx = |\n")
-    assert names_reason(document, cursor, "legacy_global") is None
+    document = doc("print(legacy_global)\nx = |\n")
+    assert names_reason(document, "legacy_global") is None
 
 
 def test_check_combines_the_reasons(engine: PythonEngine, doc: MakeDoc) -> None:
-    document, cursor = doc(BODY)
-    assert engine.check(document, cursor, "len(path)").ok
-    report = engine.check(document, cursor, "nope(path)\n    return 1")
-    assert len(report.reasons) == 2, report.reasons
-    assert "dedents" in report.reasons[0] and "nope" in report.reasons[1]
-    assert len(engine.check(document, cursor, "nope(path)\n    return 1", names=False).reasons) == 1
-    assert "syntax" in engine.check(document, cursor, "len(path))").reasons[0]
+    document = doc(BODY)
+    assert engine.check(document, "len(path)") == ()
+    report = engine.check(document, "nope(path)\n    return 1")
+    assert len(report) == 2, report
+    assert "dedents" in report[0] and "nope" in report[1]
+    assert len(engine.check(document, "nope(path)\n    return 1", names=False)) == 1
+    assert "syntax" in engine.check(document, "len(path))")[0]

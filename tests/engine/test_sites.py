@@ -49,14 +49,14 @@ from .conftest import MakeDoc
     ],
 )
 def test_sites(engine: PythonEngine, doc: MakeDoc, marked: str, kind: str, typed: str) -> None:
-    document, cursor = doc(marked)
-    site = engine.classify(document, cursor)
+    document = doc(marked)
+    site = engine.classify(document)
     assert site is not None, marked
     assert (site.kind, site.typed) == (kind, typed)
     # The same text arriving as generated text after an empty-ish document gives the same answer.
-    rest, _ = doc(marked[marked.index("|") + 1 :] + "|")
+    rest = doc("|" + marked[marked.index("|") + 1 :])
     generated = marked[: marked.index("|")]
-    again = engine.classify(rest, 0, generated)
+    again = engine.classify(rest, generated)
     assert again is not None and (again.kind, again.typed) == (kind, typed)
     assert again.start == len(generated) - len(typed)
 
@@ -111,8 +111,8 @@ def test_sites(engine: PythonEngine, doc: MakeDoc, marked: str, kind: str, typed
     ],
 )
 def test_no_site(engine: PythonEngine, doc: MakeDoc, marked: str) -> None:
-    document, cursor = doc(marked)
-    assert engine.classify(document, cursor) is None
+    document = doc(marked)
+    assert engine.classify(document) is None
 
 
 @pytest.mark.parametrize(
@@ -132,30 +132,30 @@ def test_no_site(engine: PythonEngine, doc: MakeDoc, marked: str) -> None:
 def test_comprehension_positions_are_flagged(
     engine: PythonEngine, doc: MakeDoc, marked: str, binds_later: bool
 ) -> None:
-    document, cursor = doc(marked)
-    site = engine.classify(document, cursor)
+    document = doc(marked)
+    site = engine.classify(document)
     assert site is not None and site.binds_later is binds_later
 
 
 def test_site_key_is_stable_while_the_identifier_grows(engine: PythonEngine, doc: MakeDoc) -> None:
-    document, cursor = doc("import os\nx = |\n")
-    keys = {engine.classify(document, cursor, "os.path." + typed).key for typed in ("", "j", "jo", "joi")}  # type: ignore[union-attr]
+    document = doc("import os\nx = |\n")
+    keys = {engine.classify(document, "os.path." + typed).key for typed in ("", "j", "jo", "joi")}  # type: ignore[union-attr]
     assert len(keys) == 1
-    other = engine.classify(document, cursor, "os.")
+    other = engine.classify(document, "os.")
     assert other is not None and other.key not in keys
 
 
 def test_generated_text_spanning_lines(engine: PythonEngine, doc: MakeDoc) -> None:
-    document, cursor = doc("def f():\n    |\n")
-    site = engine.classify(document, cursor, "s = '''doc\n    more\n    '''\n    return s.")
+    document = doc("def f():\n    |\n")
+    site = engine.classify(document, "s = '''doc\n    more\n    '''\n    return s.")
     assert site is not None and site.kind == "member"
-    assert engine.classify(document, cursor, "s = '''doc\n    os.") is None
-    assert engine.classify(document, cursor, "x = 1  # os.") is None
+    assert engine.classify(document, "s = '''doc\n    os.") is None
+    assert engine.classify(document, "x = 1  # os.") is None
 
 
 def test_local_names_for_bare_names(engine: PythonEngine, doc: MakeDoc) -> None:
-    document, cursor = doc("def f(items):\n    |\n")
-    site = engine.classify(document, cursor, "for item in items:\n        total = item + ")
+    document = doc("def f(items):\n    |\n")
+    site = engine.classify(document, "for item in items:\n        total = item + ")
     assert site is not None and site.kind == "name"
     assert {"item", "total", "items"} <= site.local_names
 
@@ -167,11 +167,11 @@ def test_call_argument_when_the_whole_module_fails_to_parse(engine: PythonEngine
         "def connect(box_id: str, *, token: str | None) -> None:\n    yield box_id\n\n\n"
         "@app.command(\n    'create',\n    examples=[\n        'x',\n"
     )
-    document, cursor = doc(marked)
+    document = doc(marked)
     assert (
-        engine.trees.insert(engine.trees.parsed(document, cursor), cursor, "x").tree.root_node.type == "ERROR"
+        engine.trees.insert(engine.trees.parsed(document), document.cursor, "x").tree.root_node.type == "ERROR"
     )
-    site = engine.classify(document, cursor)
+    site = engine.classify(document)
     assert site is not None and site.kind == "keyword_arg"
 
 
@@ -194,6 +194,6 @@ def test_call_argument_when_the_whole_module_fails_to_parse(engine: PythonEngine
 def test_broken_statements_around_the_cursor(
     engine: PythonEngine, doc: MakeDoc, marked: str, kind: str
 ) -> None:
-    document, cursor = doc(marked)
-    site = engine.classify(document, cursor)
+    document = doc(marked)
+    site = engine.classify(document)
     assert site is not None and site.kind == kind

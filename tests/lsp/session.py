@@ -52,6 +52,15 @@ def open_doc(client: LanguageClient, uri: str, text: str, language_id: str = "py
         text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text)))
 
 
+def ghost_text(result: types.InlineCompletionList | None) -> str:
+    """The first item's text ('' for no answer); ghostwise sends plain strings, never snippets."""
+    if result is None or not result.items:
+        return ""
+    text = result.items[0].insert_text
+    assert isinstance(text, str), text
+    return text
+
+
 async def inline(client: LanguageClient, uri: str, line: int, character: int) -> types.InlineCompletionList | None:
     result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=character),

@@ -36,7 +36,7 @@ async def test_client_without_inline_gets_one_full_line_item(client: LanguageCli
     assert item.text_edit.range.start == types.Position(line=1, character=0)
     assert item.text_edit.range.end == types.Position(line=1, character=11)
     assert item.text_edit.new_text.startswith("    return ") and len(item.text_edit.new_text) > 11
-    assert item.data["id"] and item.data["stats"]["generated_tokens"] > 0
+    assert item.data is not None and item.data["id"] and item.data["stats"]["generated_tokens"] > 0
 
 
 async def test_inline_clients_get_no_duplicate_completion_item(client: LanguageClient) -> None:

@@ -215,8 +215,9 @@ class Ghostwise implements vscode.Disposable {
         }),
     );
     if (!ok) return;
+    // The report is static HTML with inline images: no scripts to enable.
     const panel = vscode.window.createWebviewPanel('ghostwise.stats', 'ghostwise stats', vscode.ViewColumn.Active, {
-      enableScripts: true,
+      enableScripts: false,
       localResourceRoots: [vscode.Uri.file(path.dirname(file))],
     });
     panel.webview.html = readFileSync(file, 'utf8');
