@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test install test-editors vsix bench clean
+.PHONY: demo test unit lint format install test-editors vsix bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,29 @@ demo: $(INSTALLED)
 	@echo "== guided =="
 	$(BIN)/ghostwise complete docs/demo/inventory.py --line 16 --col 34 --stats
 
-## test: the whole suite (real model, real Jedi/tree-sitter, real LSP client over stdio)
-test: $(INSTALLED)
+## test: lint, then the whole suite (real model, real Jedi/tree-sitter, real LSP client over stdio)
+test: lint
 	$(BIN)/pytest -q
+
+## unit: the model-free unit layer alone (seconds)
+unit: $(INSTALLED)
+	$(BIN)/pytest -q tests/unit
+
+## lint: ruff (lint + format check) and mypy over the Python; tsc, biome and prettier over the extension
+lint: $(INSTALLED) vscode-client/node_modules/.package-lock.json
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	cd vscode-client && npm run --silent lint
+
+## format: rewrite the Python and TypeScript in the one house style
+format: $(INSTALLED) vscode-client/node_modules/.package-lock.json
+	$(BIN)/ruff check --fix --select I .
+	$(BIN)/ruff format .
+	cd vscode-client && npm run --silent format
+
+vscode-client/node_modules/.package-lock.json: vscode-client/package-lock.json
+	cd vscode-client && npm ci --no-audit --no-fund
 
 ## bench: both example task sets, base vs guided; rewrites the tables in docs/benchmarks.md
 bench: $(INSTALLED)

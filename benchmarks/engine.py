@@ -178,7 +178,11 @@ def run(sites: list[MinedSite], timeout_ms: int) -> dict[str, object]:
         line_end = mined.text.find("\n", mined.cursor)
         text = mined.text[: mined.cursor] + (mined.text[line_end:] if line_end >= 0 else "")
         doc = Document(
-            uri=mined.path.as_uri(), version=version, text=text, cursor=mined.cursor, path=mined.path,
+            uri=mined.path.as_uri(),
+            version=version,
+            text=text,
+            cursor=mined.cursor,
+            path=mined.path,
             workspace_root=mined.root,
         )
         with samples.timed("tree-sitter parse per document version"):
@@ -251,7 +255,10 @@ def table(result: dict[str, Any]) -> str:
         )
     narrow = result["narrow_us"]
     lines += [
-        f"| narrowing per call | {len(narrow)} | {pct(narrow, 0.5):.2f} us | {pct(narrow, 0.95):.2f} us | | | p50 <= 20 us |",
+        (
+            f"| narrowing per call | {len(narrow)} | {pct(narrow, 0.5):.2f} us | {pct(narrow, 0.95):.2f} us "
+            "| | | p50 <= 20 us |"
+        ),
         "",
         f"sites: {result['sites']}; outcome: {result['outcome']}",
         f"answered share: {result['answered_share']:.1%}",
@@ -267,9 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sites", type=int, default=400)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--timeout-ms", type=int, default=150, help="Jedi time-out (default: the engine's)"
-    )
+    parser.add_argument("--timeout-ms", type=int, default=150, help="Jedi time-out (default: the engine's)")
     parser.add_argument("--packages", nargs="*", default=list(DEFAULT_PACKAGES))
     parser.add_argument("--per-file", type=int, default=0, help="sites per file (0: spread over all files)")
     parser.add_argument("--json", type=Path, help="also write the raw numbers here")

@@ -38,8 +38,10 @@ def index_figures() -> str:
     t0 = time.perf_counter()
     index = VocabIndex.build(runtime)
     seconds = time.perf_counter() - t0
-    return (f"vocabulary index: {index.n_vocab:,} tokens built in {seconds:.2f} s, "
-            f"~{index.nbytes() / 2**20:.1f} MiB in memory ({len(index.by_head):,} identifier heads)")
+    return (
+        f"vocabulary index: {index.n_vocab:,} tokens built in {seconds:.2f} s, "
+        f"~{index.nbytes() / 2**20:.1f} MiB in memory ({len(index.by_head):,} identifier heads)"
+    )
 
 
 def loop_overhead(out: Path) -> str:
@@ -52,8 +54,10 @@ def loop_overhead(out: Path) -> str:
     if not per_step:
         return "loop overhead: no request without engine queries"
     q = statistics.quantiles(per_step, n=20) if len(per_step) > 1 else per_step * 19
-    return (f"loop overhead per token (site cached, {len(per_step)} requests): "
-            f"p50 {statistics.median(per_step):.3f} ms, p95 {q[18]:.3f} ms")
+    return (
+        f"loop overhead per token (site cached, {len(per_step)} requests): "
+        f"p50 {statistics.median(per_step):.3f} ms, p95 {q[18]:.3f} ms"
+    )
 
 
 def main() -> None:
@@ -62,15 +66,52 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=REPO / "bench-out" / "guided")
     args = parser.parse_args()
-    root = Path(subprocess.run(["bash", str(REPO / "benchmarks" / "fetch_member_source.sh")], check=True,
-                               capture_output=True, text=True, cwd=REPO).stdout.strip())
+    root = Path(
+        subprocess.run(
+            ["bash", str(REPO / "benchmarks" / "fetch_member_source.sh")],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+        ).stdout.strip()
+    )
     root = (REPO / root).resolve()
     args.out.mkdir(parents=True, exist_ok=True)
     tasks = args.out / "tasks.jsonl"
-    subprocess.run([*GHOSTWISE, "bench", "mine", "--src", str(root), "--kind", "member", "--n", str(args.n),
-                    "--seed", str(args.seed), "--out", str(tasks)], check=True)
-    subprocess.run([*GHOSTWISE, "bench", "run", "--tasks", str(tasks), "--root", str(root), "--modes", MODES,
-                    "--out", str(args.out)], check=True)
+    subprocess.run(
+        [
+            *GHOSTWISE,
+            "bench",
+            "mine",
+            "--src",
+            str(root),
+            "--kind",
+            "member",
+            "--n",
+            str(args.n),
+            "--seed",
+            str(args.seed),
+            "--out",
+            str(tasks),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            *GHOSTWISE,
+            "bench",
+            "run",
+            "--tasks",
+            str(tasks),
+            "--root",
+            str(root),
+            "--modes",
+            MODES,
+            "--out",
+            str(args.out),
+        ],
+        check=True,
+    )
     print((args.out / "report.md").read_text())
     print(index_figures())
     print(loop_overhead(args.out))

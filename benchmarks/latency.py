@@ -62,27 +62,46 @@ class Session:
 
     async def start(self) -> None:
         await self.client.start_io(sys.executable, "-m", "lsp_server", "--stdio", "--log-level", "error")
-        caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities(
-            inline_completion=types.InlineCompletionClientCapabilities()))
-        await self.client.initialize_async(types.InitializeParams(capabilities=caps, initialization_options=OPTIONS))
+        caps = types.ClientCapabilities(
+            text_document=types.TextDocumentClientCapabilities(
+                inline_completion=types.InlineCompletionClientCapabilities()
+            )
+        )
+        await self.client.initialize_async(
+            types.InitializeParams(capabilities=caps, initialization_options=OPTIONS)
+        )
         self.client.initialized(types.InitializedParams())
         await asyncio.wait_for(self.ready.wait(), 600)
 
     def open(self, uri: str, text: str) -> None:
-        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                text_document=types.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)
+            )
+        )
 
     def insert(self, uri: str, version: int, line: int, col: int, text: str) -> None:
         pos = types.Position(line=line, character=col)
-        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-            content_changes=[types.TextDocumentContentChangePartial(range=types.Range(start=pos, end=pos), text=text)]))
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(range=types.Range(start=pos, end=pos), text=text)
+                ],
+            )
+        )
 
     async def request_ms(self, uri: str, line: int, col: int) -> tuple[float, str]:
         t0 = time.perf_counter()
-        result = await self.client.text_document_inline_completion_async(types.InlineCompletionParams(
-            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=col),
-            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic)))
+        result = await self.client.text_document_inline_completion_async(
+            types.InlineCompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=line, character=col),
+                context=types.InlineCompletionContext(
+                    trigger_kind=types.InlineCompletionTriggerKind.Automatic
+                ),
+            )
+        )
         elapsed = (time.perf_counter() - t0) * 1000
         items = result.items if isinstance(result, types.InlineCompletionList) else (result or [])
         text = items[0].insert_text if items else ""
@@ -101,9 +120,16 @@ def plain_ms(llm: LlamaRuntime, prefix: str, path: str, suggestion: str | None) 
     (healed text + suggestion + the line end), so both sides do the same work; without, it only
     brings the KV cache to the state the server had.
     """
-    prompt = build_prompt(prefix=prefix, suffix="", path=path, language_id="python",
-                          budget_tokens=llm.n_ctx - MAX_TOKENS, tokenize=llm.tokenize, bos=llm.bos(),
-                          fim=None)
+    prompt = build_prompt(
+        prefix=prefix,
+        suffix="",
+        path=path,
+        language_id="python",
+        budget_tokens=llm.n_ctx - MAX_TOKENS,
+        tokenize=llm.tokenize,
+        bos=llm.bos(),
+        fim=None,
+    )
     tokens, heal = split_heal(llm, prompt.tokens, len(llm.bos()))
     n = len(llm.tokenize(heal.decode() + suggestion)) + 1 if suggestion is not None else 1
     t0 = time.perf_counter()
@@ -112,7 +138,9 @@ def plain_ms(llm: LlamaRuntime, prefix: str, path: str, suggestion: str | None) 
 
 
 def pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+    )
 
 
 async def main() -> None:
@@ -143,8 +171,11 @@ async def main() -> None:
         plain.append(c)
         nonempty += bool(text.strip())
     await session.stop()
-    rows = [("(a) cold request, new document", cold), ("(b) after typing one character", warm),
-            ("(c) same prompt and tokens, create_completion", plain)]
+    rows = [
+        ("(a) cold request, new document", cold),
+        ("(b) after typing one character", warm),
+        ("(c) same prompt and tokens, create_completion", plain),
+    ]
     print(f"{len(cold)} edits of {args.file.name}; {nonempty} non-empty suggestions at (b)\n")
     print(f"| {'measure':<42} | p50 ms | p95 ms |\n|{'-' * 44}|-------:|-------:|")
     for name, values in rows:

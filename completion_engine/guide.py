@@ -24,7 +24,9 @@ class EngineGuide:
     candidate query without waiting, so it overlaps the model's prompt evaluation.
     """
 
-    def __init__(self, engine: Engine, doc: Document, *, names_check: bool = True, prefetch: bool = True) -> None:
+    def __init__(
+        self, engine: Engine, doc: Document, *, names_check: bool = True, prefetch: bool = True
+    ) -> None:
         self.engine = engine
         self.doc = doc
         self.names_check = names_check

@@ -44,7 +44,9 @@ class JediSettings:
     files and bound memory) and after any failure.
     """
 
-    timeout_ms: int = field(default=150, metadata={"setting": {"key": "engineTimeoutMs", "range": (10, 60_000)}})
+    timeout_ms: int = field(
+        default=150, metadata={"setting": {"key": "engineTimeoutMs", "range": (10, 60_000)}}
+    )
     python_environment: str = field(default="", metadata={"setting": {}})
     max_document_chars: int = 1_000_000
     max_cached_sites: int = 2048
@@ -149,7 +151,9 @@ class JediBackend:
 
         def query() -> frozenset[str]:
             path = doc.path if doc.path is not None and doc.path.suffix in (".py", ".pyi") else None
-            return frozenset(c.name for c in jedi.Script(doc.text, path=path, project=project).complete(line + 1, column))
+            return frozenset(
+                c.name for c in jedi.Script(doc.text, path=path, project=project).complete(line + 1, column)
+            )
 
         try:
             return self._executor.submit(query).result()

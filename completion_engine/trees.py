@@ -3,8 +3,8 @@
 A document is parsed once per version.  The syntax check ("does ``prefix + suggestion + suffix``
 add errors?") copies that tree, tells it about the inserted text, and lets tree-sitter re-parse
 incrementally (a fraction of a millisecond on normal files); site classification uses the tree
-to find the statement around the cursor and re-parses only that.  Huge files are parsed in a window of top-level
-statements around the cursor, so every parse is bounded.
+to find the statement around the cursor and re-parses only that.  Huge files are parsed in a window
+of top-level statements around the cursor, so every parse is bounded.
 """
 
 from __future__ import annotations

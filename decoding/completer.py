@@ -79,11 +79,20 @@ class Completer:
         self.index = index  # needed for guided decoding
         self.fim: FimTokens | None = detect_fim(model.metadata(), model.special_id, model.token_text)
         self._stop_ids = self.fim.stops if self.fim else frozenset()
-        log.info("prompt format for %s: %s", model.name, f"FIM ({self.fim.family})" if self.fim else "prefix-only")
+        log.info(
+            "prompt format for %s: %s", model.name, f"FIM ({self.fim.family})" if self.fim else "prefix-only"
+        )
 
-    def complete(self, doc: Snapshot, generation: GenerationSettings, *,
-                 guide: Guide | None = None, guidance: GuidanceSettings | None = None,
-                 memo: GuidanceMemo | None = None, cancel: CancelToken | None = None) -> Suggestion:
+    def complete(
+        self,
+        doc: Snapshot,
+        generation: GenerationSettings,
+        *,
+        guide: Guide | None = None,
+        guidance: GuidanceSettings | None = None,
+        memo: GuidanceMemo | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Suggestion:
         """A suggestion at ``doc.cursor``; guided when ``guide`` and ``guidance.enabled``."""
         started = time.perf_counter()
         stats = DecodeStats(fim=self.fim is not None)
@@ -99,12 +108,24 @@ class Completer:
         stats.prompt_ms = (time.perf_counter() - started) * 1000
         sampler = Sampler(generation)
         guided = guide is not None and guidance is not None and guidance.enabled and self.index is not None
-        policy: Policy = (GuidedPolicy(self.model, self.index, guide, sampler, guidance, memo)  # type: ignore[arg-type]
-                          if guided else PlainPolicy(sampler, self.model))
+        policy: Policy = (
+            GuidedPolicy(self.model, self.index, guide, sampler, guidance, memo)  # type: ignore[arg-type]
+            if guided
+            else PlainPolicy(sampler, self.model)
+        )
         stats.guided = guided
-        gen = run_loop(self.model, policy, plan, prompt_len=len(tokens), max_tokens=max_tokens,
-                       max_ms=generation.max_ms, started=started, stop_ids=self._stop_ids, cancel=cancel,
-                       heal=heal)
+        gen = run_loop(
+            self.model,
+            policy,
+            plan,
+            prompt_len=len(tokens),
+            max_tokens=max_tokens,
+            max_ms=generation.max_ms,
+            started=started,
+            stop_ids=self._stop_ids,
+            cancel=cancel,
+            heal=heal,
+        )
         stats.generated_tokens = len(gen.tokens)
         stats.model_ms = gen.model_ms
         text = "" if gen.stop_reason == "cancelled" else finalize(gen.text, suffix, plan)
@@ -114,13 +135,20 @@ class Completer:
             stats.guidance = policy.stats
         stats.total_ms = (time.perf_counter() - started) * 1000
         stats.generate_ms = stats.total_ms - stats.prompt_ms
-        log.debug("suggestion: %d chars, stop=%s, prompt=%d (reused %d), gen=%d, %.0f ms, guidance=%s",
-                  len(text), gen.stop_reason, stats.prompt_tokens, stats.reused_tokens, stats.generated_tokens,
-                  stats.total_ms, {k: v for k, v in stats.guidance.counters().items() if v} if stats.guidance else "off")
+        log.debug(
+            "suggestion: %d chars, stop=%s, prompt=%d (reused %d), gen=%d, %.0f ms, guidance=%s",
+            len(text),
+            gen.stop_reason,
+            stats.prompt_tokens,
+            stats.reused_tokens,
+            stats.generated_tokens,
+            stats.total_ms,
+            {k: v for k, v in stats.guidance.counters().items() if v} if stats.guidance else "off",
+        )
         return Suggestion(text=text, stop_reason=gen.stop_reason, stats=stats)
 
     def prefill(self, doc: Snapshot, generation: GenerationSettings) -> None:
-        """Evaluate the prompt at ``doc.cursor`` into the KV cache without generating (a zero-token request)."""
+        """Evaluate the prompt at ``doc.cursor`` into the KV cache, generating nothing."""
         self.model.prime(self._prompt(doc, self._max_tokens(generation))[0])
 
     def _max_tokens(self, generation: GenerationSettings) -> int:
@@ -128,26 +156,46 @@ class Completer:
 
     def _prompt(self, doc: Snapshot, max_tokens: int) -> tuple[list[int], bytes]:
         """The prompt's tokens (the healed last token removed) and the healed bytes."""
-        prompt = build_prompt(prefix=doc.text[: doc.cursor], suffix=doc.text[doc.cursor :],
-                              path=display_path(doc.path, doc.workspace_root), language_id=doc.language_id,
-                              budget_tokens=self.model.n_ctx - max_tokens, tokenize=self.model.tokenize,
-                              bos=self.model.bos(), fim=self.fim)
+        prompt = build_prompt(
+            prefix=doc.text[: doc.cursor],
+            suffix=doc.text[doc.cursor :],
+            path=display_path(doc.path, doc.workspace_root),
+            language_id=doc.language_id,
+            budget_tokens=self.model.n_ctx - max_tokens,
+            tokenize=self.model.tokenize,
+            bos=self.model.bos(),
+            fim=self.fim,
+        )
         if prompt.fim:
             return prompt.tokens, b""
         return split_heal(self.model, prompt.tokens, len(self.model.bos()))
 
-    def _valid_prefix(self, text: str, gen: Generation, heal: bytes, suffix: str, plan: ShapePlan, guide: Guide,
-                      stats: GuidanceStats) -> str:
-        """``text`` if the engine's checks pass, else its longest passing prefix at a token boundary, or ''."""
+    def _valid_prefix(
+        self,
+        text: str,
+        gen: Generation,
+        heal: bytes,
+        suffix: str,
+        plan: ShapePlan,
+        guide: Guide,
+        stats: GuidanceStats,
+    ) -> str:
+        """``text`` if the checks pass, else its longest passing prefix at a token boundary, or ''."""
         t0 = time.perf_counter()
         try:
             report = guide.check(text)
             if report.ok:
                 return text
             stats.rejected_reasons = list(report.reasons)
-            data = b"".join(self.model.piece(t) for t in gen.tokens)[len(heal):]
-            ends = sorted({len(decode_text(data[:i])) for i in _token_ends(self.model, gen.tokens, len(heal))
-                           if 0 < len(decode_text(data[:i])) < len(text)}, reverse=True)
+            data = b"".join(self.model.piece(t) for t in gen.tokens)[len(heal) :]
+            ends = sorted(
+                {
+                    len(decode_text(data[:i]))
+                    for i in _token_ends(self.model, gen.tokens, len(heal))
+                    if 0 < len(decode_text(data[:i])) < len(text)
+                },
+                reverse=True,
+            )
             for end in _spread(ends, _MAX_CUT_CHECKS):
                 candidate = finalize(text[:end], suffix, plan)
                 if candidate and guide.check(candidate).ok:
@@ -164,7 +212,7 @@ def _spread(ends: list[int], n: int) -> list[int]:
     long broken tail (an unterminated string) does not hide every boundary before it."""
     if len(ends) <= n:
         return ends
-    near, rest = ends[: n // 2], ends[n // 2:]
+    near, rest = ends[: n // 2], ends[n // 2 :]
     step = len(rest) / (n - len(near))
     return near + [rest[int(i * step)] for i in range(n - len(near))]
 

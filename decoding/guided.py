@@ -94,8 +94,15 @@ class _State:
 class GuidedPolicy:
     """A :class:`decoding.loop.Policy` that consults a :class:`Guide` at identifier sites."""
 
-    def __init__(self, model: TokenModel, index: VocabIndex, guide: Guide, sampler: Sampler,
-                 settings: GuidanceSettings, memo: GuidanceMemo | None) -> None:
+    def __init__(
+        self,
+        model: TokenModel,
+        index: VocabIndex,
+        guide: Guide,
+        sampler: Sampler,
+        settings: GuidanceSettings,
+        memo: GuidanceMemo | None,
+    ) -> None:
         self._model = model
         self._index = index
         self._guide = guide
@@ -135,7 +142,7 @@ class GuidedPolicy:
         piece = self._index.pieces[token]
         if not consistent(piece, heal):
             return None, -1, 0
-        text = piece[len(heal):].decode("utf-8", "ignore")
+        text = piece[len(heal) :].decode("utf-8", "ignore")
         return (text, *piece_kind(text))
 
     def _head_ok(self, state: _State, text: str | None, kind: int, head_len: int) -> bool:
@@ -149,7 +156,8 @@ class GuidedPolicy:
             return optional
         if kind == IDENT:
             return names.feasible(s + head) and (
-                not self._use_memo or (self._memo.key(names), s + head) not in self._memo.denied)
+                not self._use_memo or (self._memo.key(names), s + head) not in self._memo.denied
+            )
         if not s and not head:  # a break before any identifier character
             return optional
         return names.is_name(s + head)
@@ -167,7 +175,7 @@ class GuidedPolicy:
         if info is None or info.names is None:
             return True
         run = ident_run(piece[start:])
-        s2 = info.typed + piece[start: start + run]
+        s2 = info.typed + piece[start : start + run]
         return info.names.feasible(s2) if start + run == len(piece) else info.names.is_name(s2)
 
     def allowed(self, text: str, token: int, heal: bytes = b"") -> bool:
@@ -200,7 +208,7 @@ class GuidedPolicy:
 
     def _choose(self, logits: np.ndarray, step: Step) -> Choice:
         self.stats.steps += 1
-        del self._history[len(step.tokens):]
+        del self._history[len(step.tokens) :]
         text, heal = step.text, step.heal
         state = self._state(text)
         first = self._sampler.first(logits)
@@ -225,7 +233,9 @@ class GuidedPolicy:
             return self._take(text, state, chosen, heal)
         return self._dead_end(text, state, first, step)
 
-    def _low_mass(self, logits: np.ndarray, allowed: list[int], mask: np.ndarray | None, state: _State) -> bool:
+    def _low_mass(
+        self, logits: np.ndarray, allowed: list[int], mask: np.ndarray | None, state: _State
+    ) -> bool:
         """Would pruning keep less than ``release_mass`` of the model's probability?"""
         threshold = self._settings.release_mass
         if threshold <= 0:
@@ -240,12 +250,20 @@ class GuidedPolicy:
     def _take(self, text: str, state: _State, token: int, heal: bytes) -> Choice:
         """Record the choice and append the engine's unique continuation (active completion)."""
         names = state.names
-        self._history.append((self._memo.key(names), state.s, token) if names is not None and not heal else None)
+        self._history.append(
+            (self._memo.key(names), state.s, token) if names is not None and not heal else None
+        )
         piece, _, _ = self._piece(token, heal)
-        if not self._settings.active_completion or piece is None or (heal and len(self._index.pieces[token]) < len(heal)):
+        if (
+            not self._settings.active_completion
+            or piece is None
+            or (heal and len(self._index.pieces[token]) < len(heal))
+        ):
             return Choice([token])
         after = self._state(text + piece)
-        if after.names is None or (not after.s and after.info is not None and after.info.kind not in _MANDATORY):
+        if after.names is None or (
+            not after.s and after.info is not None and after.info.kind not in _MANDATORY
+        ):
             return Choice([token])
         rest = after.names.continuation(after.s)
         if not rest:
@@ -267,8 +285,9 @@ class GuidedPolicy:
         names = state.names
         if heal:  # few tokens are consistent with the healed bytes: check each one
             mask = np.zeros(index.n_vocab, dtype=bool)
-            consistent_ids = np.flatnonzero(np.fromiter((consistent(p, heal) for p in index.pieces), dtype=bool,
-                                                        count=index.n_vocab))
+            consistent_ids = np.flatnonzero(
+                np.fromiter((consistent(p, heal) for p in index.pieces), dtype=bool, count=index.n_vocab)
+            )
             for token in consistent_ids.tolist():
                 mask[token] = self._head_ok(state, *self._piece(token, heal))
             return mask
@@ -280,7 +299,7 @@ class GuidedPolicy:
             denied = self._memo.denied if self._use_memo else set()
             key = self._memo.key(names)
             for name in names.names(s):
-                rest = name[len(s):]
+                rest = name[len(s) :]
                 for k in range(1, len(rest) + 1):
                     if (key, s + rest[:k]) in denied:
                         break

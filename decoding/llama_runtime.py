@@ -26,8 +26,15 @@ class LlamaRuntime:
         threads = settings.threads or os.cpu_count() or 1
         try:
             self._llm = llama_cpp.Llama(
-                model_path=str(path), n_ctx=settings.n_ctx, n_batch=settings.n_batch, n_threads=threads,
-                n_threads_batch=threads, vocab_only=vocab_only, logits_all=False, swa_full=True, verbose=False,
+                model_path=str(path),
+                n_ctx=settings.n_ctx,
+                n_batch=settings.n_batch,
+                n_threads=threads,
+                n_threads_batch=threads,
+                vocab_only=vocab_only,
+                logits_all=False,
+                swa_full=True,
+                verbose=False,
             )
         except (ValueError, RuntimeError, OSError) as e:
             raise ModelError(f"llama.cpp cannot load {path}: {e}") from e

@@ -70,8 +70,14 @@ class PlainPolicy:
         first = self._sampler.first(logits)
         if not step.heal or consistent(self._model.piece(first), step.heal):
             return Choice([first])
-        healed = next((int(t) for t in self._sampler.ranked(logits, HEAL_TOP_K)
-                       if consistent(self._model.piece(int(t)), step.heal)), None)
+        healed = next(
+            (
+                int(t)
+                for t in self._sampler.ranked(logits, HEAL_TOP_K)
+                if consistent(self._model.piece(int(t)), step.heal)
+            ),
+            None,
+        )
         return Choice([healed] if healed is not None else [])
 
 
@@ -90,9 +96,19 @@ def decode_text(data: bytes) -> str:
     return data.decode("utf-8", errors="ignore")
 
 
-def run_loop(model: TokenModel, policy: Policy, plan: ShapePlan, *, prompt_len: int, max_tokens: int,
-             max_ms: float, started: float, stop_ids: frozenset[int], cancel: CancelToken | None,
-             heal: bytes = b"") -> Generation:
+def run_loop(
+    model: TokenModel,
+    policy: Policy,
+    plan: ShapePlan,
+    *,
+    prompt_len: int,
+    max_tokens: int,
+    max_ms: float,
+    started: float,
+    stop_ids: frozenset[int],
+    cancel: CancelToken | None,
+    heal: bytes = b"",
+) -> Generation:
     """Generate after a primed prompt until a stop rule fires; the cache ends holding prompt + output.
 
     With ``heal`` the output must start with those bytes (see :mod:`decoding.healing`); they are
@@ -110,10 +126,14 @@ def run_loop(model: TokenModel, policy: Policy, plan: ShapePlan, *, prompt_len: 
         if prompt_len + len(tokens) >= model.n_ctx:
             stop = "context_full"
             break
-        pending = heal[len(data):] if len(data) < len(heal) else b""
-        text = decode_text(data[len(heal):]) if not pending else ""
+        pending = heal[len(data) :] if len(data) < len(heal) else b""
+        text = decode_text(data[len(heal) :]) if not pending else ""
         choice = policy.choose(model.logits(), Step(text=text, tokens=tokens, heal=pending))
-        if pending and not choice.backoff and not (choice.tokens and consistent(model.piece(choice.tokens[0]), pending)):
+        if (
+            pending
+            and not choice.backoff
+            and not (choice.tokens and consistent(model.piece(choice.tokens[0]), pending))
+        ):
             choice = Choice(model.tokenize(decode_text(pending)) or choice.tokens)
         if choice.backoff:
             keep = max(0, len(tokens) - choice.backoff)
@@ -126,8 +146,14 @@ def run_loop(model: TokenModel, policy: Policy, plan: ShapePlan, *, prompt_len: 
             model_ms += (time.perf_counter() - t0) * 1000
             if not choice.tokens:
                 continue
-        end = next((i for i, t in enumerate(choice.tokens) if t in stop_ids or model.is_eog(t)
-                    or model.is_control(t)), None)
+        end = next(
+            (
+                i
+                for i, t in enumerate(choice.tokens)
+                if t in stop_ids or model.is_eog(t) or model.is_control(t)
+            ),
+            None,
+        )
         if end is not None:
             choice.tokens = choice.tokens[:end]
             stop = "eog"
@@ -144,7 +170,7 @@ def run_loop(model: TokenModel, policy: Policy, plan: ShapePlan, *, prompt_len: 
         if len(data) < len(heal):
             continue
         over_time = (time.perf_counter() - started) * 1000 > max_ms
-        kept, reason = cut_at_stop(decode_text(data[len(heal):]), plan, over_time=over_time)
+        kept, reason = cut_at_stop(decode_text(data[len(heal) :]), plan, over_time=over_time)
         if reason is not None:
             return Generation(text=kept, tokens=tokens, stop_reason=reason, model_ms=model_ms)
-    return Generation(text=decode_text(data[len(heal):]), tokens=tokens, stop_reason=stop, model_ms=model_ms)
+    return Generation(text=decode_text(data[len(heal) :]), tokens=tokens, stop_reason=stop, model_ms=model_ms)

@@ -35,7 +35,7 @@ def resolve_model(spec: str, progress: Progress | None = None) -> Path:
     if spec == DEFAULT_MODEL:
         path = _default_model(progress)
     elif spec.startswith(HF_SCHEME):
-        path = _hub_model(spec[len(HF_SCHEME):], progress)
+        path = _hub_model(spec[len(HF_SCHEME) :], progress)
     else:
         path = Path(spec).expanduser()
     check_gguf(path)

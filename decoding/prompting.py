@@ -28,16 +28,45 @@ class FimFamily:
 # Known families, checked in order when GGUF metadata lacks fim_*_token_id (CodeLlama's texts are
 # the GGUF token texts, with SentencePiece's "▁").
 FAMILIES: tuple[FimFamily, ...] = (
-    FimFamily(name="qwen2.5-coder", prefix="<|fim_prefix|>", suffix="<|fim_suffix|>", middle="<|fim_middle|>",
-              stops=("<|fim_pad|>", "<|endoftext|>", "<|file_sep|>", "<|repo_name|>"), file_sep="<|file_sep|>"),
-    FimFamily(name="codegemma", prefix="<|fim_prefix|>", suffix="<|fim_suffix|>", middle="<|fim_middle|>",
-              stops=("<|file_separator|>",), file_sep="<|file_separator|>"),
-    FimFamily(name="starcoder2", prefix="<fim_prefix>", suffix="<fim_suffix>", middle="<fim_middle>",
-              stops=("<file_sep>", "<|endoftext|>"), file_sep="<file_sep>"),
-    FimFamily(name="starcoder", prefix="<fim_prefix>", suffix="<fim_suffix>", middle="<fim_middle>",
-              stops=("<|endoftext|>",), file_sep="<filename>"),
-    FimFamily(name="deepseek-coder", prefix="<｜fim▁begin｜>", suffix="<｜fim▁hole｜>", middle="<｜fim▁end｜>",
-              stops=("<|EOT|>", "<｜end▁of▁sentence｜>")),
+    FimFamily(
+        name="qwen2.5-coder",
+        prefix="<|fim_prefix|>",
+        suffix="<|fim_suffix|>",
+        middle="<|fim_middle|>",
+        stops=("<|fim_pad|>", "<|endoftext|>", "<|file_sep|>", "<|repo_name|>"),
+        file_sep="<|file_sep|>",
+    ),
+    FimFamily(
+        name="codegemma",
+        prefix="<|fim_prefix|>",
+        suffix="<|fim_suffix|>",
+        middle="<|fim_middle|>",
+        stops=("<|file_separator|>",),
+        file_sep="<|file_separator|>",
+    ),
+    FimFamily(
+        name="starcoder2",
+        prefix="<fim_prefix>",
+        suffix="<fim_suffix>",
+        middle="<fim_middle>",
+        stops=("<file_sep>", "<|endoftext|>"),
+        file_sep="<file_sep>",
+    ),
+    FimFamily(
+        name="starcoder",
+        prefix="<fim_prefix>",
+        suffix="<fim_suffix>",
+        middle="<fim_middle>",
+        stops=("<|endoftext|>",),
+        file_sep="<filename>",
+    ),
+    FimFamily(
+        name="deepseek-coder",
+        prefix="<｜fim▁begin｜>",
+        suffix="<｜fim▁hole｜>",
+        middle="<｜fim▁end｜>",
+        stops=("<|EOT|>", "<｜end▁of▁sentence｜>"),
+    ),
     FimFamily(name="codellama", prefix="▁<PRE>", suffix="▁<SUF>", middle="▁<MID>", stops=("▁<EOT>",)),
 )
 
@@ -46,11 +75,25 @@ _META_KEYS = {
     "suffix": "tokenizer.ggml.fim_suf_token_id",
     "middle": "tokenizer.ggml.fim_mid_token_id",
 }
-_META_STOP_KEYS = ("tokenizer.ggml.fim_pad_token_id", "tokenizer.ggml.fim_rep_token_id",
-                   "tokenizer.ggml.fim_sep_token_id", "tokenizer.ggml.eot_token_id")
+_META_STOP_KEYS = (
+    "tokenizer.ggml.fim_pad_token_id",
+    "tokenizer.ggml.fim_rep_token_id",
+    "tokenizer.ggml.fim_sep_token_id",
+    "tokenizer.ggml.eot_token_id",
+)
 
-_LINE_COMMENT = {"python": "#", "ruby": "#", "shellscript": "#", "r": "#", "perl": "#", "yaml": "#",
-                 "toml": "#", "lua": "--", "sql": "--", "haskell": "--"}
+_LINE_COMMENT = {
+    "python": "#",
+    "ruby": "#",
+    "shellscript": "#",
+    "r": "#",
+    "perl": "#",
+    "yaml": "#",
+    "toml": "#",
+    "lua": "--",
+    "sql": "--",
+    "haskell": "--",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,8 +108,9 @@ class FimTokens:
     file_sep: int | None = None
 
 
-def detect_fim(metadata: Mapping[str, str], token_id: Callable[[str], int | None],
-               token_text: Callable[[int], str]) -> FimTokens | None:
+def detect_fim(
+    metadata: Mapping[str, str], token_id: Callable[[str], int | None], token_text: Callable[[int], str]
+) -> FimTokens | None:
     """FIM tokens from GGUF metadata, else from the known families' sentinel strings, else None.
 
     ``token_id(text)`` returns the id of a special token whose text is exactly ``text``.
@@ -78,14 +122,24 @@ def detect_fim(metadata: Mapping[str, str], token_id: Callable[[str], int | None
         if family and [token_id(family.prefix), token_id(family.suffix), token_id(family.middle)] != ids:
             family = None  # metadata wins over a sentinel match that disagrees with it
         stops = {v for k in _META_STOP_KEYS if (v := _int(metadata.get(k))) is not None}
-        return FimTokens(family=family.name if family else "gguf-metadata", prefix=pre, suffix=suf, middle=mid,
-                         stops=frozenset(stops | _family_ids(family, token_id)),
-                         file_sep=token_id(family.file_sep) if family and family.file_sep else None)
+        return FimTokens(
+            family=family.name if family else "gguf-metadata",
+            prefix=pre,
+            suffix=suf,
+            middle=mid,
+            stops=frozenset(stops | _family_ids(family, token_id)),
+            file_sep=token_id(family.file_sep) if family and family.file_sep else None,
+        )
     if family is None:
         return None
-    return FimTokens(family=family.name, prefix=token_id(family.prefix) or 0, suffix=token_id(family.suffix) or 0,
-                     middle=token_id(family.middle) or 0, stops=frozenset(_family_ids(family, token_id)),
-                     file_sep=token_id(family.file_sep) if family.file_sep else None)
+    return FimTokens(
+        family=family.name,
+        prefix=token_id(family.prefix) or 0,
+        suffix=token_id(family.suffix) or 0,
+        middle=token_id(family.middle) or 0,
+        stops=frozenset(_family_ids(family, token_id)),
+        file_sep=token_id(family.file_sep) if family.file_sep else None,
+    )
 
 
 def _has_family(family: FimFamily, token_id: Callable[[str], int | None]) -> bool:
@@ -115,9 +169,18 @@ class Prompt:
     fim: bool
 
 
-def build_prompt(*, prefix: str, suffix: str, path: str | None, language_id: str, budget_tokens: int,
-                 tokenize: Tokenize, bos: list[int], fim: FimTokens | None,
-                 file_sep_text: str = "") -> Prompt:
+def build_prompt(
+    *,
+    prefix: str,
+    suffix: str,
+    path: str | None,
+    language_id: str,
+    budget_tokens: int,
+    tokenize: Tokenize,
+    bos: list[int],
+    fim: FimTokens | None,
+    file_sep_text: str = "",
+) -> Prompt:
     """A PSM prompt for FIM models, prefix-only otherwise, within ``budget_tokens`` tokens.
 
     ``tokenize`` must map plain text to ids without BOS and without parsing special tokens.
@@ -136,11 +199,21 @@ def build_prompt(*, prefix: str, suffix: str, path: str | None, language_id: str
         kept_suffix, suffix_tokens = _fit(suffix, budget // 4, tokenize, keep_end=False)
     kept_prefix, prefix_tokens = _fit(prefix, budget - len(suffix_tokens), tokenize, keep_end=True)
     if fim:
-        tokens = (bos + sep_tokens + [fim.prefix] + header_tokens + prefix_tokens + [fim.suffix]
-                  + suffix_tokens + [fim.middle])
+        tokens = (
+            bos
+            + sep_tokens
+            + [fim.prefix]
+            + header_tokens
+            + prefix_tokens
+            + [fim.suffix]
+            + suffix_tokens
+            + [fim.middle]
+        )
     else:
         tokens = bos + header_tokens + prefix_tokens
-    return Prompt(tokens=tokens, prefix_chars=len(kept_prefix), suffix_chars=len(kept_suffix), fim=fim is not None)
+    return Prompt(
+        tokens=tokens, prefix_chars=len(kept_prefix), suffix_chars=len(kept_suffix), fim=fim is not None
+    )
 
 
 def display_path(path: Path | None, workspace_root: Path | None) -> str | None:

@@ -22,7 +22,7 @@ class ShapePlan:
 
 def plan_shape(prefix: str, suffix: str, max_lines: int) -> ShapePlan:
     """Multi-line only on an empty line after a block opener; single-line otherwise."""
-    line_before = prefix[prefix.rfind("\n") + 1:]
+    line_before = prefix[prefix.rfind("\n") + 1 :]
     line_after = suffix.split("\n", 1)[0]
     if line_before.strip() or line_after.strip() or max_lines <= 1:
         return ShapePlan(multiline=False, max_lines=1)
@@ -30,7 +30,9 @@ def plan_shape(prefix: str, suffix: str, max_lines: int) -> ShapePlan:
     if previous is None or not previous.rstrip().endswith(_OPENERS):
         return ShapePlan(multiline=False, max_lines=1)
     opener_indent = _indent(previous)
-    return ShapePlan(multiline=True, max_lines=max_lines, block_indent=max(len(line_before), opener_indent + 1))
+    return ShapePlan(
+        multiline=True, max_lines=max_lines, block_indent=max(len(line_before), opener_indent + 1)
+    )
 
 
 def _last_code_line(text: str) -> str | None:

@@ -112,8 +112,15 @@ class VocabIndex:
             head_len[token] = run
             if run:
                 by_head[text[:run]].append(token)
-        index = cls(pieces=pieces, texts=texts, kinds=kinds, head_len=head_len, eog=eog, digit_start=digit_start,
-                    by_head=dict(by_head))
+        index = cls(
+            pieces=pieces,
+            texts=texts,
+            kinds=kinds,
+            head_len=head_len,
+            eog=eog,
+            digit_start=digit_start,
+            by_head=dict(by_head),
+        )
         index.build_ms = (time.perf_counter() - t0) * 1000
         return index
 

@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ghostwise",
         description="AI ghost-text completions from a local model, guided by a completion engine.",
-        epilog="Without a sub-command ghostwise runs the language server (stdio by default).")
+        epilog="Without a sub-command ghostwise runs the language server (stdio by default).",
+    )
     parser.add_argument("--version", action="version", version=f"ghostwise {__version__}")
     transport = parser.add_mutually_exclusive_group()
     transport.add_argument("--stdio", action="store_true", help="serve LSP over stdin/stdout (default)")
@@ -31,13 +32,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-file", type=Path, help="also write the log to this file")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    complete = sub.add_parser("complete", help="print one suggestion for a file position (same path as the server)",
-                              description="Print the suggestion at FILE:LINE:COL (1-based), or for a buffer on "
-                                          f"stdin ('-') with {CURSOR} marking the cursor.")
+    complete = sub.add_parser(
+        "complete",
+        help="print one suggestion for a file position (same path as the server)",
+        description="Print the suggestion at FILE:LINE:COL (1-based), or for a buffer on "
+        f"stdin ('-') with {CURSOR} marking the cursor.",
+    )
     complete.add_argument("file", help=f"a source file, or '-' for stdin with {CURSOR}")
     complete.add_argument("--line", type=int, help="1-based line of the cursor")
     complete.add_argument("--col", type=int, help="1-based column of the cursor (characters)")
-    complete.add_argument("--model", default="default", help="'default', a .gguf path or hf:OWNER/REPO/FILE.gguf")
+    complete.add_argument(
+        "--model", default="default", help="'default', a .gguf path or hf:OWNER/REPO/FILE.gguf"
+    )
     complete.add_argument("--language", default=None, help="language id (default: from the file name)")
     complete.add_argument("--n-ctx", type=int, default=4096)
     complete.add_argument("--threads", type=int, default=0)
@@ -54,8 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_guidance_flags(parser: argparse.ArgumentParser) -> None:
     for name in ("guided", "pruning", "memoization", "active-completion"):
-        parser.add_argument(f"--no-{name}", dest=name.replace("-", "_"), action="store_false",
-                            help=f"switch off {'guided decoding' if name == 'guided' else name}")
+        parser.add_argument(
+            f"--no-{name}",
+            dest=name.replace("-", "_"),
+            action="store_false",
+            help=f"switch off {'guided decoding' if name == 'guided' else name}",
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,8 +82,9 @@ def _setup_logging(level: str, log_file: Path | None) -> None:
     if log_file:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    logging.basicConfig(level=level.upper(), handlers=handlers,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=level.upper(), handlers=handlers, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 def _serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

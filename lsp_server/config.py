@@ -67,8 +67,13 @@ def _settings(cls: Any, prefix: str = "", path: tuple[str, ...] = ()) -> dict[st
             out.update(_settings(type(default), nested, (*path, f.name)))
             continue
         key = prefix + meta.get("key", _camel(f.name))
-        out[key] = Setting(key=key, path=(*path, f.name), default=default, range=meta.get("range"),
-                           choices=meta.get("choices"))
+        out[key] = Setting(
+            key=key,
+            path=(*path, f.name),
+            default=default,
+            range=meta.get("range"),
+            choices=meta.get("choices"),
+        )
     return out
 
 

@@ -57,20 +57,25 @@ def create_server() -> GhostwiseServer:
         if "model" in changed:
             spawn(ls.load_model())
         else:
-            ls.send_status("ready" if ls.service.ready else ("error" if ls.load_error else "loading"),
-                           ls.load_error or "")
+            ls.send_status(
+                "ready" if ls.service.ready else ("error" if ls.load_error else "loading"),
+                ls.load_error or "",
+            )
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GhostwiseServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.scheduler.forget(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
-    async def inline_completion(ls: GhostwiseServer,
-                                params: types.InlineCompletionParams) -> types.InlineCompletionList | None:
+    async def inline_completion(
+        ls: GhostwiseServer, params: types.InlineCompletionParams
+    ) -> types.InlineCompletionList | None:
         offer = await ls.suggest(params.text_document.uri, params.position)
         return None if offer is None else inline_list(offer.suggestion, offer.id, params.position)
 
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", "(", " "]))
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", "(", " "])
+    )
     async def completion(ls: GhostwiseServer, params: types.CompletionParams) -> types.CompletionList | None:
         if not ls.use_completion_fallback():
             return None
@@ -78,7 +83,9 @@ def create_server() -> GhostwiseServer:
         if offer is None:
             return None
         text, cursor = offer.doc.text, offer.doc.cursor
-        return completion_list(offer.suggestion, offer.id, params.position, text[line_start(text, cursor) : cursor])
+        return completion_list(
+            offer.suggestion, offer.id, params.position, text[line_start(text, cursor) : cursor]
+        )
 
     @server.command(ACCEPT_COMMAND)
     def accept(ls: GhostwiseServer, *args: object) -> None:

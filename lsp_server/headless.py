@@ -15,8 +15,20 @@ from lsp_server.config import ServerSettings
 from lsp_server.service import CompletionService
 
 CURSOR = "<CURSOR>"
-_LANGUAGES = {".py": "python", ".pyi": "python", ".js": "javascript", ".ts": "typescript", ".rs": "rust",
-              ".go": "go", ".c": "c", ".h": "c", ".cpp": "cpp", ".java": "java", ".rb": "ruby", ".lua": "lua"}
+_LANGUAGES = {
+    ".py": "python",
+    ".pyi": "python",
+    ".js": "javascript",
+    ".ts": "typescript",
+    ".rs": "rust",
+    ".go": "go",
+    ".c": "c",
+    ".h": "c",
+    ".cpp": "cpp",
+    ".java": "java",
+    ".rb": "ruby",
+    ".lua": "lua",
+}
 
 
 class InputError(Exception):
@@ -30,7 +42,7 @@ def read_input(file: str, line: int | None, col: int | None) -> tuple[str, int, 
         if CURSOR not in text:
             raise InputError(f"stdin has no {CURSOR} marker")
         offset = text.index(CURSOR)
-        return text[:offset] + text[offset + len(CURSOR):], offset, None
+        return text[:offset] + text[offset + len(CURSOR) :], offset, None
     path = Path(file)
     try:
         text = path.read_bytes().decode("utf-8", errors="replace")
@@ -51,9 +63,16 @@ def complete_command(args: argparse.Namespace) -> int:
         return 2
     settings = ServerSettings(
         model=ModelSettings(spec=args.model, n_ctx=args.n_ctx, threads=args.threads),
-        generation=GenerationSettings(max_tokens=args.max_tokens, max_lines=args.max_lines, max_ms=args.max_ms),
-        guided=GuidanceSettings(enabled=args.guided, pruning=args.pruning, memoization=args.memoization,
-                                active_completion=args.active_completion))
+        generation=GenerationSettings(
+            max_tokens=args.max_tokens, max_lines=args.max_lines, max_ms=args.max_ms
+        ),
+        guided=GuidanceSettings(
+            enabled=args.guided,
+            pruning=args.pruning,
+            memoization=args.memoization,
+            active_completion=args.active_completion,
+        ),
+    )
     language = args.language or (_LANGUAGES.get(path.suffix, "plaintext") if path else "python")
     service = CompletionService(settings)
     try:
@@ -61,9 +80,19 @@ def complete_command(args: argparse.Namespace) -> int:
     except ModelError as e:
         print(f"ghostwise: {e}", file=sys.stderr)
         return 1
-    suggestion = service.complete(Document(uri=path.resolve().as_uri() if path else "stdin:", text=text,
-                                           cursor=offset, path=path, language_id=language, workspace_root=Path.cwd()))
+    suggestion = service.complete(
+        Document(
+            uri=path.resolve().as_uri() if path else "stdin:",
+            text=text,
+            cursor=offset,
+            path=path,
+            language_id=language,
+            workspace_root=Path.cwd(),
+        )
+    )
     print(suggestion.text)
     if args.stats:
-        print(json.dumps({"stop_reason": suggestion.stop_reason, **suggestion.stats.to_dict()}), file=sys.stderr)
+        print(
+            json.dumps({"stop_reason": suggestion.stop_reason, **suggestion.stats.to_dict()}), file=sys.stderr
+        )
     return 0

@@ -14,25 +14,37 @@ def accept_command(suggestion_id: str) -> types.Command:
     return types.Command(title="ghostwise: accepted", command=ACCEPT_COMMAND, arguments=[suggestion_id])
 
 
-def inline_list(suggestion: Suggestion, suggestion_id: str, position: types.Position) -> types.InlineCompletionList:
+def inline_list(
+    suggestion: Suggestion, suggestion_id: str, position: types.Position
+) -> types.InlineCompletionList:
     """Ghost text inserted at the cursor."""
-    item = types.InlineCompletionItem(insert_text=suggestion.text, range=types.Range(start=position, end=position),
-                                      command=accept_command(suggestion_id))
+    item = types.InlineCompletionItem(
+        insert_text=suggestion.text,
+        range=types.Range(start=position, end=position),
+        command=accept_command(suggestion_id),
+    )
     return types.InlineCompletionList(items=[item])
 
 
-def completion_list(suggestion: Suggestion, suggestion_id: str, position: types.Position,
-                    line_before: str) -> types.CompletionList:
+def completion_list(
+    suggestion: Suggestion, suggestion_id: str, position: types.Position, line_before: str
+) -> types.CompletionList:
     """The fallback: one item, a full-line edit clearly labelled as a ghostwise suggestion."""
     first = suggestion.text.split("\n", 1)[0].strip()
     full = line_before + suggestion.text
     item = types.CompletionItem(
-        label=f"✦ {first}" if first else "✦ ghostwise", kind=types.CompletionItemKind.Snippet,
-        detail="ghostwise suggestion", documentation=suggestion.text,
-        filter_text=full, sort_text="\u0000", preselect=True,
+        label=f"✦ {first}" if first else "✦ ghostwise",
+        kind=types.CompletionItemKind.Snippet,
+        detail="ghostwise suggestion",
+        documentation=suggestion.text,
+        filter_text=full,
+        sort_text="\u0000",
+        preselect=True,
         insert_text_format=types.InsertTextFormat.PlainText,
-        text_edit=types.TextEdit(range=types.Range(start=types.Position(line=position.line, character=0),
-                                                   end=position), new_text=full),
+        text_edit=types.TextEdit(
+            range=types.Range(start=types.Position(line=position.line, character=0), end=position),
+            new_text=full,
+        ),
         command=accept_command(suggestion_id),
         data={"id": suggestion_id, "stats": suggestion.stats.to_dict()},
     )

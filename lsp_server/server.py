@@ -50,8 +50,9 @@ class GhostwiseServer(LanguageServer):
         self.workspace_root: Path | None = None
         self.load_error: str | None = None
         self._shown_errors: set[str] = set()
-        self.devdata = Recorder(lambda: self.service.settings,
-                                lambda m: self.show_once(m, types.MessageType.Warning))
+        self.devdata = Recorder(
+            lambda: self.service.settings, lambda m: self.show_once(m, types.MessageType.Warning)
+        )
 
     @property
     def settings(self) -> ServerSettings:
@@ -66,10 +67,15 @@ class GhostwiseServer(LanguageServer):
             self.window_show_message(types.ShowMessageParams(type=kind, message=f"ghostwise: {message}"))
 
     def send_status(self, state: str, message: str = "") -> None:
-        self.protocol.notify(STATUS_NOTIFICATION, {
-            "state": state, "model": self.service.model_name or self.settings.model.spec,
-            "guided": self.settings.guided.enabled, "message": message,
-        })
+        self.protocol.notify(
+            STATUS_NOTIFICATION,
+            {
+                "state": state,
+                "model": self.service.model_name or self.settings.model.spec,
+                "guided": self.settings.guided.enabled,
+                "message": message,
+            },
+        )
 
     # -- settings and model ------------------------------------------------------------------
     def apply_settings(self, raw: object) -> frozenset[str]:
@@ -123,10 +129,15 @@ class GhostwiseServer(LanguageServer):
             log.info("cannot read %s: %s", uri, e)
             return None
         path = to_fs_path(uri)
-        return Document(uri=uri, version=doc.version or 0, text=text,
-                        cursor=cursor_offset(doc, position) if position else 0,
-                        language_id=doc.language_id or "", path=Path(path) if path else None,
-                        workspace_root=self.workspace_root)
+        return Document(
+            uri=uri,
+            version=doc.version or 0,
+            text=text,
+            cursor=cursor_offset(doc, position) if position else 0,
+            language_id=doc.language_id or "",
+            path=Path(path) if path else None,
+            workspace_root=self.workspace_root,
+        )
 
     def prepare(self, uri: str) -> None:
         """Let the engine start analysing a new document version (background)."""
@@ -156,8 +167,14 @@ class GhostwiseServer(LanguageServer):
         if not suggestion.text:
             return None
         offer = Offer(doc=snapshot, suggestion=suggestion, id=uuid.uuid4().hex)
-        self.devdata.offered(offer.id, snapshot, suggestion, model=self.service.model_name, surface=surface,
-                             queue_ms=(started - arrived) * 1000)
+        self.devdata.offered(
+            offer.id,
+            snapshot,
+            suggestion,
+            model=self.service.model_name,
+            surface=surface,
+            queue_ms=(started - arrived) * 1000,
+        )
         return offer
 
     def use_completion_fallback(self) -> bool:
@@ -187,7 +204,8 @@ class ProgressReporter:
         if not self._active:
             return
         value = types.WorkDoneProgressReport(
-            message=message, percentage=None if fraction is None else int(fraction * 100))
+            message=message, percentage=None if fraction is None else int(fraction * 100)
+        )
         self._loop.call_soon_threadsafe(self._server.work_done_progress.report, self._token, value)
 
     def end(self, message: str) -> None:

@@ -79,7 +79,9 @@ class CompletionService:
         if progress:
             progress("Indexing the vocabulary", None)
         stat = path.stat()
-        index = load_index(runtime, f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}", cache_dir() / "vocab")
+        index = load_index(
+            runtime, f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}", cache_dir() / "vocab"
+        )
         with self._lock:
             self._completer = Completer(runtime, index)
 
@@ -87,8 +89,9 @@ class CompletionService:
         with self._lock:
             self._completer = None
 
-    def complete(self, doc: Document, *, guidance: GuidanceSettings | None = None,
-                 cancel: CancelToken | None = None) -> Suggestion:
+    def complete(
+        self, doc: Document, *, guidance: GuidanceSettings | None = None, cancel: CancelToken | None = None
+    ) -> Suggestion:
         """One suggestion at ``doc.cursor`` (``guidance`` overrides the settings' own, for the bench)."""
         settings = self._settings
         guidance = guidance or settings.guided
@@ -97,8 +100,9 @@ class CompletionService:
                 raise ModelNotReady("the model is not loaded")
             guided = guidance.enabled and doc.language_id in self.engine.languages
             guide = EngineGuide(self.engine, doc, names_check=False) if guided else None
-            return self._completer.complete(doc, settings.generation, guide=guide, guidance=guidance,
-                                            memo=self._memo(doc), cancel=cancel)
+            return self._completer.complete(
+                doc, settings.generation, guide=guide, guidance=guidance, memo=self._memo(doc), cancel=cancel
+            )
 
     def prefill(self, doc: Document) -> None:
         """Evaluate the prompt at ``doc.cursor`` into the model's KV cache, generating nothing."""

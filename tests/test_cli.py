@@ -11,8 +11,9 @@ DEMO = Path(__file__).parents[1] / "docs" / "demo" / "inventory.py"
 
 
 def run(*args: str, stdin: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*GHOSTWISE, *args], input=stdin, capture_output=True, text=True, timeout=timeout,
-                          check=False)
+    return subprocess.run(
+        [*GHOSTWISE, *args], input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def test_version_and_help() -> None:
@@ -22,8 +23,16 @@ def test_version_and_help() -> None:
     for option in ("--stdio", "--tcp", "--host", "--port", "--allow-remote", "--log-level", "complete"):
         assert option in help_text
     complete_help = run("complete", "--help").stdout
-    for option in ("--line", "--col", "--model", "--no-guided", "--no-pruning", "--no-memoization",
-                   "--no-active-completion", "--max-ms"):
+    for option in (
+        "--line",
+        "--col",
+        "--model",
+        "--no-guided",
+        "--no-pruning",
+        "--no-memoization",
+        "--no-active-completion",
+        "--max-ms",
+    ):
         assert option in complete_help
 
 

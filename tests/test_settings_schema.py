@@ -40,7 +40,8 @@ def test_default_and_type(properties: dict[str, dict[str, Any]], key: str) -> No
     default = config.SETTINGS[key].default
     prop = properties[key]
     assert prop["default"] == default and type(prop["default"]) is type(default), (
-        f"ghostwise.{key}: package.json default {prop['default']!r}, server default {default!r}")
+        f"ghostwise.{key}: package.json default {prop['default']!r}, server default {default!r}"
+    )
     assert prop["type"] == JSON_TYPES[type(default)]
 
 
@@ -51,8 +52,14 @@ def test_enums(properties: dict[str, dict[str, Any]], key: str) -> None:
     assert len(properties[key].get("enumDescriptions", choices)) == len(choices or ())
 
 
-@pytest.mark.parametrize("key", sorted(k for k, s in config.SETTINGS.items() if isinstance(s.default, int)
-                                       and not isinstance(s.default, bool)))
+@pytest.mark.parametrize(
+    "key",
+    sorted(
+        k
+        for k, s in config.SETTINGS.items()
+        if isinstance(s.default, int) and not isinstance(s.default, bool)
+    ),
+)
 def test_integer_ranges(properties: dict[str, dict[str, Any]], key: str) -> None:
     assert config.SETTINGS[key].range is not None, f"{key} has no range"
     assert (properties[key].get("minimum"), properties[key].get("maximum")) == config.SETTINGS[key].range

@@ -82,8 +82,9 @@ def run_command(args: argparse.Namespace) -> int:
         log.debug("model load failed", exc_info=True)
         print(f"ghostwise bench run: cannot load model {args.model!r}: {exc}", file=sys.stderr)
         return 1
-    options = RunOptions(out_dir=args.out, modes=modes, test_timeout_s=args.timeout, resume=args.resume,
-                         progress=True)
+    options = RunOptions(
+        out_dir=args.out, modes=modes, test_timeout_s=args.timeout, resume=args.resume, progress=True
+    )
     interrupted = False
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends a run like Ctrl-C: results kept
     try:
@@ -121,8 +122,14 @@ def _service_complete(model: str, root: Path | None) -> tuple[Complete, Callable
         # A new document version per call, as after an edit: no mode reuses another's engine caches.
         path = (root / task.path if root is not None else Path(task.path)).resolve() if task.path else None
         uri = path.as_uri() if path is not None else f"untitled:{task.task_id}"
-        return Document(uri=uri, version=next(versions), text=task.prefix + task.suffix, cursor=len(task.prefix),
-                        path=path, workspace_root=root)
+        return Document(
+            uri=uri,
+            version=next(versions),
+            text=task.prefix + task.suffix,
+            cursor=len(task.prefix),
+            path=path,
+            workspace_root=root,
+        )
 
     def complete(task: Task, guidance: GuidanceSettings) -> Suggestion:
         doc = document(task)
@@ -137,13 +144,21 @@ def _service_complete(model: str, root: Path | None) -> tuple[Complete, Callable
     return complete, prefill, engine_members(service.engine, root)
 
 
-def _write_run_info(args: argparse.Namespace, modes: list[str], n_tasks: int, *, wall_s: float,
-                    load_before: float) -> None:
+def _write_run_info(
+    args: argparse.Namespace, modes: list[str], n_tasks: int, *, wall_s: float, load_before: float
+) -> None:
     """``run.json``: what ran, where, how long, and how busy the machine was (1-minute load averages)."""
     info = {
-        "tasks": str(args.tasks), "n_tasks": n_tasks, "modes": modes, "model": args.model,
-        "root": str(args.root) if args.root else None, "timeout_s": args.timeout,
-        "date_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
-        "wall_s": round(wall_s, 1), "load_avg_start": load_before, "load_avg_end": os.getloadavg()[0],
+        "tasks": str(args.tasks),
+        "n_tasks": n_tasks,
+        "modes": modes,
+        "model": args.model,
+        "root": str(args.root) if args.root else None,
+        "timeout_s": args.timeout,
+        "date_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "wall_s": round(wall_s, 1),
+        "load_avg_start": load_before,
+        "load_avg_end": os.getloadavg()[0],
     }
     (args.out / "run.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")

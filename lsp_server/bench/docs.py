@@ -21,16 +21,26 @@ def block(out_dir: Path) -> str:
     summary: dict[str, Any] = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     run: dict[str, Any] = json.loads((out_dir / "run.json").read_text(encoding="utf-8"))
     done = min(int(s.get("n") or 0) for s in summary.values())
-    tasks = f"{run['n_tasks']} tasks" if done >= run["n_tasks"] else f"{done} of {run['n_tasks']} tasks (interrupted)"
-    made = (f"_{run['date_utc']}, model `{run['model']}`, {tasks} from `{run['tasks']}`, "
-            f"{run['cpus']} CPU cores, {run['wall_s'] / 60:.1f} min for all modes in the last invocation "
-            f"(load average {run['load_avg_start']:.1f} → {run['load_avg_end']:.1f})._")
-    return "\n".join([made, "", markdown_table(summary).rstrip(), *([""] + notes(summary) if notes(summary) else [])])
+    tasks = (
+        f"{run['n_tasks']} tasks"
+        if done >= run["n_tasks"]
+        else f"{done} of {run['n_tasks']} tasks (interrupted)"
+    )
+    made = (
+        f"_{run['date_utc']}, model `{run['model']}`, {tasks} from `{run['tasks']}`, "
+        f"{run['cpus']} CPU cores, {run['wall_s'] / 60:.1f} min for all modes in the last invocation "
+        f"(load average {run['load_avg_start']:.1f} → {run['load_avg_end']:.1f})._"
+    )
+    return "\n".join(
+        [made, "", markdown_table(summary).rstrip(), *([""] + notes(summary) if notes(summary) else [])]
+    )
 
 
 def replace_block(text: str, name: str, content: str) -> str:
     """``text`` with the block ``name`` holding ``content``; raises ``KeyError`` without its markers."""
-    pattern = re.compile(rf"(<!-- bench:{re.escape(name)} -->\n).*?(<!-- /bench:{re.escape(name)} -->)", re.DOTALL)
+    pattern = re.compile(
+        rf"(<!-- bench:{re.escape(name)} -->\n).*?(<!-- /bench:{re.escape(name)} -->)", re.DOTALL
+    )
     if not pattern.search(text):
         raise KeyError(f"no '<!-- bench:{name} -->' ... '<!-- /bench:{name} -->' block")
     return pattern.sub(lambda m: m.group(1) + content + "\n" + m.group(2), text, count=1)

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 
-_GUARD = f'''\
+_GUARD = f"""\
 import resource, socket, sys
 
 resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_LIMIT_BYTES}, {MEMORY_LIMIT_BYTES}))
@@ -48,7 +48,7 @@ with open("program.py", encoding="utf-8") as source:
 exec(code, {{"__name__": "__main__"}})
 sys.stdout.flush()
 print(sys.argv[1], flush=True)
-'''
+"""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,12 +72,21 @@ def run_test(source: str, timeout_s: float) -> TestOutcome:
         directory = Path(tmp)
         (directory / "program.py").write_text(source, encoding="utf-8", errors="surrogatepass")
         (directory / "guard.py").write_text(_GUARD, encoding="utf-8")
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": tmp, "LANG": "C.UTF-8",
-               "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": tmp,
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0",
+        }
         process = subprocess.Popen(
             [sys.executable, "-I", "guard.py", token],
-            cwd=directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, start_new_session=True,
+            cwd=directory,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         try:
             stdout, stderr = process.communicate(timeout=timeout_s)

@@ -27,11 +27,17 @@ def engine_members(engine: PythonEngine, root: Path | None) -> MembersAt:
 
     def members(task: Task, completion: str) -> frozenset[str]:
         path = root / task.path if root is not None and task.path else None
-        doc = Document(uri=path.as_uri() if path else f"untitled:{task.task_id}", text=task.document(completion),
-                       cursor=len(task.prefix), path=path, workspace_root=root)
+        doc = Document(
+            uri=path.as_uri() if path else f"untitled:{task.task_id}",
+            text=task.document(completion),
+            cursor=len(task.prefix),
+            path=path,
+            workspace_root=root,
+        )
         return engine.members_at(doc)
 
     return members
+
 
 _IDENTIFIER = re.compile(r"[^\W\d]\w*")
 _LEADING_MEMBER = re.compile(r"[^\W\d]\w*")

@@ -38,12 +38,24 @@ ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("engine queries/token", "engine_queries_per_token", _num(3)),
 )
 RATIO_KEYS = frozenset({"latency_ms_p50", "latency_ms_p95"})
-QUALITY = (("exact\nmatch", "exact_match"), ("identifier\nmatch", "identifier_match"),
-           ("edit\nsimilarity", "edit_similarity"), ("pass@1", "pass_at_1"))
-ERRORS = (("syntax\nerrors", "syntax_error_rate"), ("undefined\nnames", "undefined_name_rate"),
-          ("unresolved\nmembers", "unresolved_member_rate"))
-COLORS = {"base": "#8c8c8c", "guided": "#1f77b4", "no-pruning": "#ff7f0e", "no-memo": "#2ca02c",
-          "no-active": "#9467bd"}
+QUALITY = (
+    ("exact\nmatch", "exact_match"),
+    ("identifier\nmatch", "identifier_match"),
+    ("edit\nsimilarity", "edit_similarity"),
+    ("pass@1", "pass_at_1"),
+)
+ERRORS = (
+    ("syntax\nerrors", "syntax_error_rate"),
+    ("undefined\nnames", "undefined_name_rate"),
+    ("unresolved\nmembers", "unresolved_member_rate"),
+)
+COLORS = {
+    "base": "#8c8c8c",
+    "guided": "#1f77b4",
+    "no-pruning": "#ff7f0e",
+    "no-memo": "#2ca02c",
+    "no-active": "#9467bd",
+}
 
 
 def _ratio(value: Any, base: Any) -> str:
@@ -58,8 +70,9 @@ def markdown_table(summary: Summary) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for label, key, fmt in ROWS:
         cells = [label, *(fmt(summary[m].get(key)) for m in modes)]
-        cells += [_ratio(summary[m].get(key), summary["base"].get(key)) if key in RATIO_KEYS else ""
-                  for m in others]
+        cells += [
+            _ratio(summary[m].get(key), summary["base"].get(key)) if key in RATIO_KEYS else "" for m in others
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -69,11 +82,15 @@ def notes(summary: Summary) -> list[str]:
     lines = []
     for mode, s in summary.items():
         if s.get("unresolved_member_known") or s.get("unresolved_member_unknown"):
-            lines.append(f"- {mode}: unresolved members over {s['unresolved_member_known']} sites where Jedi "
-                         f"lists members; {s['unresolved_member_unknown']} unknown sites excluded.")
+            lines.append(
+                f"- {mode}: unresolved members over {s['unresolved_member_known']} sites where Jedi "
+                f"lists members; {s['unresolved_member_unknown']} unknown sites excluded."
+            )
         if s.get("syntax_checked") != (s.get("n") or 0) - (s.get("errors") or 0):
-            lines.append(f"- {mode}: syntax/undefined-name rates over {s.get('syntax_checked')} tasks "
-                         "whose ground-truth document parses.")
+            lines.append(
+                f"- {mode}: syntax/undefined-name rates over {s.get('syntax_checked')} tasks "
+                "whose ground-truth document parses."
+            )
     return lines
 
 
@@ -95,8 +112,12 @@ def _bars(ax: Any, groups: list[tuple[str, str]], summary: Summary, scale: float
         xs = [g + (i - (len(modes) - 1) / 2) * width for g in range(len(groups))]
         bars = ax.bar(xs, values, width, label=mode, color=COLORS.get(mode))
         digits = 0 if scale == 100 else 2
-        ax.bar_label(bars, labels=[f"{v:.{digits}f}{unit if len(modes) <= 2 else ''}" for v in values],
-                     fontsize=fontsize, padding=2)
+        ax.bar_label(
+            bars,
+            labels=[f"{v:.{digits}f}{unit if len(modes) <= 2 else ''}" for v in values],
+            fontsize=fontsize,
+            padding=2,
+        )
     ax.set_xticks(range(len(groups)), [label for label, _ in groups])
     ax.spines[["top", "right"]].set_visible(False)
 
@@ -106,8 +127,10 @@ def _latency_ratios(summary: Summary) -> str:
     lines = []
     for mode, s in summary.items():
         if mode != "base" and base:
-            lines.append(f"{mode} / base: p50 {_ratio(s.get('latency_ms_p50'), base.get('latency_ms_p50'))}, "
-                         f"p95 {_ratio(s.get('latency_ms_p95'), base.get('latency_ms_p95'))}")
+            lines.append(
+                f"{mode} / base: p50 {_ratio(s.get('latency_ms_p50'), base.get('latency_ms_p50'))}, "
+                f"p95 {_ratio(s.get('latency_ms_p95'), base.get('latency_ms_p95'))}"
+            )
     return "\n".join(lines)
 
 
@@ -115,8 +138,9 @@ def write_plot(summary: Summary, path: Path, title: str) -> None:
     """Three panels: quality (higher is better), errors (lower is better), latency."""
     quality = [g for g in QUALITY if any(s.get(g[1]) is not None for s in summary.values())]
     errors = [g for g in ERRORS if any(s.get(g[1]) is not None for s in summary.values())] or list(ERRORS[:1])
-    figure, axes = plt.subplots(1, 3, figsize=(13, 4.8), width_ratios=[len(quality), len(errors), 2],
-                                layout="constrained")
+    figure, axes = plt.subplots(
+        1, 3, figsize=(13, 4.8), width_ratios=[len(quality), len(errors), 2], layout="constrained"
+    )
     _bars(axes[0], quality, summary, scale=100, unit="%")
     axes[0].set_title("Quality (higher is better)")
     axes[0].set_ylim(0, 110)
@@ -124,13 +148,16 @@ def write_plot(summary: Summary, path: Path, title: str) -> None:
     _bars(axes[1], errors, summary, scale=100, unit="%")
     axes[1].set_title("Errors (lower is better)")
     axes[1].set_ylabel("% of rated tasks")
-    axes[1].set_ylim(0, max(10.0, 1.25 * max(100 * (s.get(k) or 0) for s in summary.values() for _, k in errors)))
+    axes[1].set_ylim(
+        0, max(10.0, 1.25 * max(100 * (s.get(k) or 0) for s in summary.values() for _, k in errors))
+    )
     _bars(axes[2], [("p50", "latency_ms_p50"), ("p95", "latency_ms_p95")], summary, scale=0.001, unit="")
     axes[2].set_title("Latency (s, lower is better)")
     axes[2].set_ylim(0, 1.35 * max((s.get("latency_ms_p95") or 1.0) / 1000 for s in summary.values()))
     axes[2].text(0.02, 0.98, _latency_ratios(summary), transform=axes[2].transAxes, va="top", fontsize=8)
-    figure.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=len(summary),
-                  frameon=False)
+    figure.legend(
+        *axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=len(summary), frameon=False
+    )
     n = max((s.get("n") or 0) for s in summary.values())
     figure.suptitle(f"{title} — {n} tasks", fontsize=13)
     figure.savefig(path, dpi=110)

@@ -83,9 +83,14 @@ class Judge:
         if completion not in self._seen:
             task, passed, detail = self.task, None, None
             if task.test is not None and task.entry_point is not None:
-                outcome = run_test(program(task.document(completion), task.test, task.entry_point), self._timeout_s)
+                outcome = run_test(
+                    program(task.document(completion), task.test, task.entry_point), self._timeout_s
+                )
                 passed, detail = outcome.passed, outcome.detail
-            self._seen[completion] = (score(task, completion, self._baseline, self._members, passed=passed), detail)
+            self._seen[completion] = (
+                score(task, completion, self._baseline, self._members, passed=passed),
+                detail,
+            )
         return self._seen[completion]
 
 
@@ -112,15 +117,22 @@ def evaluate(task: Task, mode: str, complete: Complete, judge: Judge) -> dict[st
     }
 
 
-def _pending(tasks: Sequence[Task], modes: Sequence[str], done: Mapping[str, set[str]]) -> Iterator[tuple[Task, list[str]]]:
+def _pending(
+    tasks: Sequence[Task], modes: Sequence[str], done: Mapping[str, set[str]]
+) -> Iterator[tuple[Task, list[str]]]:
     for task in tasks:
         todo = [m for m in modes if task.task_id not in done[m]]
         if todo:
             yield task, todo
 
 
-def run(tasks: Sequence[Task], complete: Complete, options: RunOptions,
-        prefill: Callable[[Task], None] | None = None, members: MembersAt | None = None) -> None:
+def run(
+    tasks: Sequence[Task],
+    complete: Complete,
+    options: RunOptions,
+    prefill: Callable[[Task], None] | None = None,
+    members: MembersAt | None = None,
+) -> None:
     """Run every task in every mode, appending to the results files (``KeyboardInterrupt`` propagates).
 
     ``prefill`` (untimed) brings the model's KV cache to the task's prompt first, so every mode

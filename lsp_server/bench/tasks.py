@@ -45,8 +45,9 @@ class Task:
         the break moves to the suffix and the cursor's line ends where the ground truth does."""
         for newline in ("\r\n", "\n"):
             if self.ground_truth.endswith(newline):
-                return replace(self, ground_truth=self.ground_truth.removesuffix(newline),
-                               suffix=newline + self.suffix)
+                return replace(
+                    self, ground_truth=self.ground_truth.removesuffix(newline), suffix=newline + self.suffix
+                )
         return self
 
     def to_json(self) -> dict[str, Any]:

@@ -45,8 +45,9 @@ class EventReader:
     def __init__(self, directory: Path, *, since: datetime | None = None) -> None:
         self.directory = directory
         self.since = since
-        self._counts = dict.fromkeys(("files", "events", "before_since", "partial", "corrupt", "invalid",
-                                      "unknown_version"), 0)
+        self._counts = dict.fromkeys(
+            ("files", "events", "before_since", "partial", "corrupt", "invalid", "unknown_version"), 0
+        )
 
     @property
     def report(self) -> ReadReport:

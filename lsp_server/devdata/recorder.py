@@ -43,8 +43,12 @@ class _Pending:
 class Recorder:
     """The dev-data side of the server: ``offered`` → shown/partial/accepted → one written event."""
 
-    def __init__(self, settings: Callable[[], ServerSettings], warn: Callable[[str], None],
-                 directory: Callable[[], Path] = devdata_dir) -> None:
+    def __init__(
+        self,
+        settings: Callable[[], ServerSettings],
+        warn: Callable[[str], None],
+        directory: Callable[[], Path] = devdata_dir,
+    ) -> None:
         self.client = ""  # clientInfo.name from initialize
         self.session = uuid.uuid4().hex[:12]
         self._settings = settings
@@ -57,16 +61,34 @@ class Recorder:
         self._client_reports_accept = False
 
     # -- from the request path ---------------------------------------------------------------
-    def offered(self, suggestion_id: str, doc: Document, suggestion: Suggestion, *, model: str,
-                surface: str, queue_ms: float) -> None:
+    def offered(
+        self,
+        suggestion_id: str,
+        doc: Document,
+        suggestion: Suggestion,
+        *,
+        model: str,
+        surface: str,
+        queue_ms: float,
+    ) -> None:
         """A suggestion was delivered to the client."""
         level = self._settings().dev_data
         if level == "off":
             return
         self._loop = asyncio.get_running_loop()
-        pending = _Pending(draft=self._draft(suggestion_id, doc, suggestion, model=model, surface=surface,
-                                             queue_ms=queue_ms, full=level == "full"),
-                           uri=doc.uri, delivered=time.monotonic())
+        pending = _Pending(
+            draft=self._draft(
+                suggestion_id,
+                doc,
+                suggestion,
+                model=model,
+                surface=surface,
+                queue_ms=queue_ms,
+                full=level == "full",
+            ),
+            uri=doc.uri,
+            delivered=time.monotonic(),
+        )
         self._pending[suggestion_id] = pending
         self._arm(suggestion_id, pending)
 
@@ -126,10 +148,13 @@ class Recorder:
         if level == "off":
             return
         event = dataclasses.replace(
-            pending.draft, outcome=self._outcome(pending, ended_by), ended_by=ended_by,
+            pending.draft,
+            outcome=self._outcome(pending, ended_by),
+            ended_by=ended_by,
             shown=True if pending.shown else (False if self._client_reports_shown else None),
             accepted_chars=pending.draft.suggestion.chars if ended_by == "accept" else pending.accepted_chars,
-            outcome_ms=round((time.monotonic() - pending.delivered) * 1000, 1))
+            outcome_ms=round((time.monotonic() - pending.delivered) * 1000, 1),
+        )
         if level != "full":  # the level went down after the suggestion was made
             event = dataclasses.replace(event, text=None, pruned_names={})
         self._sink().put(event)
@@ -154,23 +179,62 @@ class Recorder:
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._warn, message)
 
-    def _draft(self, suggestion_id: str, doc: Document, suggestion: Suggestion, *, model: str,
-               surface: str, queue_ms: float, full: bool) -> Event:
-        stats, guidance, offset, text = suggestion.stats, suggestion.stats.guidance, doc.cursor, suggestion.text
+    def _draft(
+        self,
+        suggestion_id: str,
+        doc: Document,
+        suggestion: Suggestion,
+        *,
+        model: str,
+        surface: str,
+        queue_ms: float,
+        full: bool,
+    ) -> Event:
+        stats, guidance, offset, text = (
+            suggestion.stats,
+            suggestion.stats.guidance,
+            doc.cursor,
+            suggestion.text,
+        )
         return Event(
-            id=suggestion_id, time=format_time(datetime.now(UTC)), session=self.session,
-            client=self.client, language=doc.language_id, model=model,
-            mode="guided" if stats.guided else "base", surface=surface,
-            prompt=PromptSize(tokens=stats.prompt_tokens, reused_tokens=stats.reused_tokens,
-                              prefix_chars=offset, suffix_chars=len(doc.text) - offset),
-            suggestion=OutputSize(tokens=stats.generated_tokens, chars=len(text), lines=text.count("\n") + 1,
-                                  stop_reason=suggestion.stop_reason, fim=stats.fim, multiline=stats.multiline),
-            latency_ms=Latency(queue=round(queue_ms, 2), prompt=round(stats.prompt_ms, 2),
-                               generate=round(stats.generate_ms, 2), engine=round(guidance.engine_ms if guidance else 0.0, 2),
-                               model=round(stats.model_ms, 2), total=round(queue_ms + stats.total_ms, 2)),
+            id=suggestion_id,
+            time=format_time(datetime.now(UTC)),
+            session=self.session,
+            client=self.client,
+            language=doc.language_id,
+            model=model,
+            mode="guided" if stats.guided else "base",
+            surface=surface,
+            prompt=PromptSize(
+                tokens=stats.prompt_tokens,
+                reused_tokens=stats.reused_tokens,
+                prefix_chars=offset,
+                suffix_chars=len(doc.text) - offset,
+            ),
+            suggestion=OutputSize(
+                tokens=stats.generated_tokens,
+                chars=len(text),
+                lines=text.count("\n") + 1,
+                stop_reason=suggestion.stop_reason,
+                fim=stats.fim,
+                multiline=stats.multiline,
+            ),
+            latency_ms=Latency(
+                queue=round(queue_ms, 2),
+                prompt=round(stats.prompt_ms, 2),
+                generate=round(stats.generate_ms, 2),
+                engine=round(guidance.engine_ms if guidance else 0.0, 2),
+                model=round(stats.model_ms, 2),
+                total=round(queue_ms + stats.total_ms, 2),
+            ),
             guidance={k: round(v, 3) for k, v in guidance.counters().items()} if guidance else {},
             pruned_names=dict(Counter(guidance.pruned_names)) if full and guidance else {},
-            text=Excerpt(uri=doc.uri, prefix=doc.text[max(0, offset - EXCERPT_PREFIX_CHARS):offset],
-                         suffix=doc.text[offset:offset + EXCERPT_SUFFIX_CHARS], suggestion=text) if full else None,
+            text=Excerpt(
+                uri=doc.uri,
+                prefix=doc.text[max(0, offset - EXCERPT_PREFIX_CHARS) : offset],
+                suffix=doc.text[offset : offset + EXCERPT_SUFFIX_CHARS],
+                suggestion=text,
+            )
+            if full
+            else None,
         )
-

@@ -17,12 +17,18 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from lsp_server.devdata.schema import OUTCOMES, format_time, parse_time
 from lsp_server.devdata.stats import Acceptance, Stats
 
-COLORS = {"accepted": "#2e7d32", "partial": "#8bc34a", "dismissed": "#e57373", "unseen": "#b0bec5",
-          "unknown": "#e0e0e0"}
+COLORS = {
+    "accepted": "#2e7d32",
+    "partial": "#8bc34a",
+    "dismissed": "#e57373",
+    "unseen": "#b0bec5",
+    "unknown": "#e0e0e0",
+}
 INK, MUTED, ACCENT = "#263238", "#78909c", "#3949ab"
 
 _CSS = """
-body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#263238;background:#f5f7fa;margin:0}
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#263238;
+     background:#f5f7fa;margin:0}
 main{max-width:1100px;margin:0 auto;padding:28px 32px 48px}
 h1{font-size:26px;margin:0 0 4px} h2{font-size:18px;margin:32px 0 8px}
 .sub{color:#78909c;margin:0 0 20px}
@@ -46,52 +52,87 @@ def write_report(stats: Stats, path: Path, directory: Path) -> None:
 def render(stats: Stats, directory: Path) -> str:
     period = f"{_day_time(stats.first)} – {_day_time(stats.last)}" if stats.first else "no events"
     since = f" · since {_day_time(stats.since)}" if stats.since else ""
-    body = [(f"<h1>ghostwise · completion stats</h1><p class='sub'>{html.escape(period)}{since} · "
-            f"{stats.overall.suggestions} suggestions from <code>{html.escape(str(directory))}</code></p>")]
+    body = [
+        (
+            f"<h1>ghostwise · completion stats</h1><p class='sub'>{html.escape(period)}{since} · "
+            f"{stats.overall.suggestions} suggestions from <code>{html.escape(str(directory))}</code></p>"
+        )
+    ]
     if not stats.overall.suggestions:
-        body.append("<div class='empty'>No dev data yet. Suggestions are recorded (setting <code>devData</code>: "
-                    "metadata or full) once the editor accepts them or moves on.</div>")
+        body.append(
+            "<div class='empty'>No dev data yet. Suggestions are recorded (setting <code>devData</code>: "
+            "metadata or full) once the editor accepts them or moves on.</div>"
+        )
     else:
-        body += [_tiles(stats),
-                 _figure("Outcomes per day", _outcomes_per_day, stats,
-                         "Accepted and partially accepted suggestions count as taken; acceptance rate = taken / "
-                         "(taken + dismissed). Unseen: never shown. Unknown: the editor reported nothing."),
-                 _figure("Acceptance rate", _acceptance_panels, stats,
-                         "By decoding mode, document language and suggestion length (characters); "
-                         "n = decided suggestions (taken or dismissed)."),
-                 _figure("Latency by phase", _latency, stats,
-                         "Queue: request arrival to start of generation. Engine: completion-engine time "
-                         "in guided suggestions. Total: arrival to suggestion."),
-                 _figure("Accepted characters per hour", _chars_per_hour, stats, "UTC hours with activity."),
-                 _pruned_section(stats)]
+        body += [
+            _tiles(stats),
+            _figure(
+                "Outcomes per day",
+                _outcomes_per_day,
+                stats,
+                "Accepted and partially accepted suggestions count as taken; acceptance rate = taken / "
+                "(taken + dismissed). Unseen: never shown. Unknown: the editor reported nothing.",
+            ),
+            _figure(
+                "Acceptance rate",
+                _acceptance_panels,
+                stats,
+                "By decoding mode, document language and suggestion length (characters); "
+                "n = decided suggestions (taken or dismissed).",
+            ),
+            _figure(
+                "Latency by phase",
+                _latency,
+                stats,
+                "Queue: request arrival to start of generation. Engine: completion-engine time "
+                "in guided suggestions. Total: arrival to suggestion.",
+            ),
+            _figure("Accepted characters per hour", _chars_per_hour, stats, "UTC hours with activity."),
+            _pruned_section(stats),
+        ]
     body.append(_footer(stats))
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>ghostwise stats</title>"
-            f"<style>{_CSS}</style></head><body><main>{''.join(body)}</main></body></html>")
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>ghostwise stats</title>"
+        f"<style>{_CSS}</style></head><body><main>{''.join(body)}</main></body></html>"
+    )
 
 
 def _tiles(stats: Stats) -> str:
     total = stats.latency_ms["total"]
     per_hour = stats.accepted_chars_per_active_hour
-    tiles = [(_pct(stats.overall.rate), "acceptance rate"),
-             (f"{stats.overall.suggestions:,}", "suggestions"),
-             (f"{stats.accepted_chars:,}", f"chars accepted · {per_hour:,.0f}/h" if per_hour else "chars accepted"),
-             (f"{total.p50:,.0f} ms" if total.p50 is not None else "n/a",
-              f"median latency · p95 {total.p95:,.0f} ms" if total.p95 is not None else "median latency"),
-             (_pct(stats.release_rate), f"release rate · {stats.guided} guided")]
-    cells = "".join(f"<div class='tile'><div class='v'>{html.escape(v)}</div><div class='k'>{html.escape(k)}</div>"
-                    "</div>" for v, k in tiles)
+    tiles = [
+        (_pct(stats.overall.rate), "acceptance rate"),
+        (f"{stats.overall.suggestions:,}", "suggestions"),
+        (
+            f"{stats.accepted_chars:,}",
+            f"chars accepted · {per_hour:,.0f}/h" if per_hour else "chars accepted",
+        ),
+        (
+            f"{total.p50:,.0f} ms" if total.p50 is not None else "n/a",
+            f"median latency · p95 {total.p95:,.0f} ms" if total.p95 is not None else "median latency",
+        ),
+        (_pct(stats.release_rate), f"release rate · {stats.guided} guided"),
+    ]
+    cells = "".join(
+        f"<div class='tile'><div class='v'>{html.escape(v)}</div><div class='k'>{html.escape(k)}</div></div>"
+        for v, k in tiles
+    )
     return f"<div class='tiles'>{cells}</div>"
 
 
-def _figure(title: str, draw: Callable[[Figure, Stats], None], stats: Stats, caption: str,
-            height_in: float = 3.6) -> str:
+def _figure(
+    title: str, draw: Callable[[Figure, Stats], None], stats: Stats, caption: str, height_in: float = 3.6
+) -> str:
     fig = Figure(figsize=(10.5, height_in), dpi=110, layout="constrained")
     draw(fig, stats)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", facecolor="white")
     data = base64.b64encode(buffer.getvalue()).decode()
-    return (f"<h2>{html.escape(title)}</h2><figure><img alt='{html.escape(title)}' src='data:image/png;base64,{data}'>"
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return (
+        f"<h2>{html.escape(title)}</h2>"
+        f"<figure><img alt='{html.escape(title)}' src='data:image/png;base64,{data}'>"
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
 def _style(ax: Axes) -> None:
@@ -113,8 +154,16 @@ def _outcomes_per_day(fig: Figure, stats: Stats) -> None:
             bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
     for x, d in enumerate(stats.daily):
         if d.acceptance.rate is not None:
-            ax.annotate(_pct(d.acceptance.rate), (x, bottom[x]), ha="center", va="bottom", fontsize=9, color=INK,
-                        xytext=(0, 3), textcoords="offset points")
+            ax.annotate(
+                _pct(d.acceptance.rate),
+                (x, bottom[x]),
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                color=INK,
+                xytext=(0, 3),
+                textcoords="offset points",
+            )
     pad = max(0.0, (8 - len(days)) / 2)  # a few days: keep the bars slim and centred
     ax.set_xlim(-0.6 - pad, len(days) - 0.4 + pad)
     ax.set_ylabel("suggestions", color=MUTED)
@@ -170,8 +219,13 @@ def _chars_per_hour(fig: Figure, stats: Stats) -> None:
     ax = fig.add_subplot()
     hours = date2num([parse_time(h.hour.replace("Z", ":00Z")) for h in stats.hourly])
     ax.xaxis_date()
-    ax.bar(hours, [h.accepted_chars for h in stats.hourly], width=1 / 24 * 0.85, align="edge",
-           color=COLORS["accepted"])
+    ax.bar(
+        hours,
+        [h.accepted_chars for h in stats.hourly],
+        width=1 / 24 * 0.85,
+        align="edge",
+        color=COLORS["accepted"],
+    )
     ax.set_ylabel("characters accepted", color=MUTED)
     if len(hours) == 1:
         ax.set_xlim(hours[0] - 0.1, hours[0] + 0.15)
@@ -181,12 +235,19 @@ def _chars_per_hour(fig: Figure, stats: Stats) -> None:
 
 def _pruned_section(stats: Stats) -> str:
     if not stats.pruned_names:
-        return ("<h2>Most pruned identifiers</h2><div class='empty'>"
-                f"{stats.pruned_tokens:,} tokens pruned in {stats.guided} guided suggestions. Identifier names are "
-                "code text: they are recorded only with <code>devData: full</code>.</div>")
-    return _figure("Most pruned identifiers", _pruned, stats,
-                   "Names the model started and the completion engine ruled out (devData: full).",
-                   height_in=0.8 + 0.26 * len(stats.pruned_names))
+        return (
+            "<h2>Most pruned identifiers</h2><div class='empty'>"
+            f"{stats.pruned_tokens:,} tokens pruned in {stats.guided} guided suggestions. "
+            "Identifier names are "
+            "code text: they are recorded only with <code>devData: full</code>.</div>"
+        )
+    return _figure(
+        "Most pruned identifiers",
+        _pruned,
+        stats,
+        "Names the model started and the completion engine ruled out (devData: full).",
+        height_in=0.8 + 0.26 * len(stats.pruned_names),
+    )
 
 
 def _pruned(fig: Figure, stats: Stats) -> None:
@@ -202,13 +263,21 @@ def _pruned(fig: Figure, stats: Stats) -> None:
 
 def _footer(stats: Stats) -> str:
     r = stats.read
-    rows = [("files read", r.files), ("events", r.events), ("before --since", r.before_since),
-            ("partial last lines", r.partial), ("corrupt lines", r.corrupt), ("invalid events", r.invalid),
-            ("unknown schema version", r.unknown_version)]
+    rows = [
+        ("files read", r.files),
+        ("events", r.events),
+        ("before --since", r.before_since),
+        ("partial last lines", r.partial),
+        ("corrupt lines", r.corrupt),
+        ("invalid events", r.invalid),
+        ("unknown schema version", r.unknown_version),
+    ]
     table = "".join(f"<tr><td>{k}</td><td>{v:,}</td></tr>" for k, v in rows)
     made = format_time(datetime.now(UTC))
-    return (f"<h2>Data</h2><table>{table}</table><footer>Generated {_day_time(made)} UTC by ghostwise stats. "
-            "All data stays on this machine; format in docs/dev-data.md.</footer>")
+    return (
+        f"<h2>Data</h2><table>{table}</table><footer>Generated {_day_time(made)} UTC by ghostwise stats. "
+        "All data stays on this machine; format in docs/dev-data.md.</footer>"
+    )
 
 
 def _pct(rate: float | None) -> str:

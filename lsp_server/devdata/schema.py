@@ -141,6 +141,7 @@ def _converter(hint: Any) -> Converter:
             if not isinstance(value, dict):
                 raise InvalidEvent(f"{where}: expected an object")
             return {str(k): item(v, f"{where}.{k}") for k, v in value.items()}
+
         return mapping
     accepted = (int, float) if hint is float else (hint,)
 
@@ -148,13 +149,16 @@ def _converter(hint: Any) -> Converter:
         if type(value) not in accepted:  # exact types: a bool is not an int here
             raise InvalidEvent(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
         return float(value) if hint is float else value  # type: ignore[arg-type]
+
     return scalar
 
 
 def _record(cls: type) -> Converter:
     hints = typing.get_type_hints(cls)
-    fields = [(f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
-              for f in dataclasses.fields(cls)]
+    fields = [
+        (f.name, f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+        for f in dataclasses.fields(cls)
+    ]
 
     def build(raw: object, where: str) -> Any:
         if not isinstance(raw, dict):
@@ -167,4 +171,5 @@ def _record(cls: type) -> Converter:
             elif required:
                 raise InvalidEvent(f"{path}: missing")
         return cls(**values)
+
     return build

@@ -16,7 +16,12 @@ from datetime import datetime
 from lsp_server.devdata.reader import EventReader, ReadReport
 from lsp_server.devdata.schema import DECIDED, OUTCOMES, Event, format_time
 
-LENGTH_BUCKETS: tuple[tuple[float, str], ...] = ((20, "1-20"), (60, "21-60"), (150, "61-150"), (math.inf, "151+"))
+LENGTH_BUCKETS: tuple[tuple[float, str], ...] = (
+    (20, "1-20"),
+    (60, "21-60"),
+    (150, "61-150"),
+    (math.inf, "151+"),
+)
 PHASES = ("queue", "prompt", "generate", "engine", "total")
 TOP_PRUNED = 20
 
@@ -101,7 +106,8 @@ class _Tally:
     def __init__(self) -> None:
         self.outcomes: Counter[str] = Counter()
         self.groups: dict[str, defaultdict[str, Counter[str]]] = {
-            k: defaultdict(Counter) for k in ("mode", "language", "length")}
+            k: defaultdict(Counter) for k in ("mode", "language", "length")
+        }
         self.days: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.hours: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
         self.latency = {phase: array("d") for phase in PHASES}
@@ -144,22 +150,34 @@ def summarize(reader: EventReader) -> Stats:
     spreads = {}
     for phase, values in tally.latency.items():
         ordered = array("d", sorted(values))
-        spreads[phase] = Spread(count=len(ordered), p50=percentile(ordered, 0.5), p95=percentile(ordered, 0.95))
+        spreads[phase] = Spread(
+            count=len(ordered), p50=percentile(ordered, 0.5), p95=percentile(ordered, 0.95)
+        )
     order = [label for _, label in LENGTH_BUCKETS]
-    by = {k: {name: Acceptance.of(c) for name, c in sorted(g.items(), key=lambda kv: -sum(kv[1].values()))}
-          for k, g in tally.groups.items()}
+    by = {
+        k: {name: Acceptance.of(c) for name, c in sorted(g.items(), key=lambda kv: -sum(kv[1].values()))}
+        for k, g in tally.groups.items()
+    }
     return Stats(
         since=format_time(since) if since else None,
         first=format_time(tally.first) if tally.first else None,
         last=format_time(tally.last) if tally.last else None,
-        overall=Acceptance.of(tally.outcomes), by_mode=by["mode"], by_language=by["language"],
+        overall=Acceptance.of(tally.outcomes),
+        by_mode=by["mode"],
+        by_language=by["language"],
         by_length={label: by["length"][label] for label in order if label in by["length"]},
-        latency_ms=spreads, accepted_chars=tally.accepted_chars, active_hours=len(tally.hours),
+        latency_ms=spreads,
+        accepted_chars=tally.accepted_chars,
+        active_hours=len(tally.hours),
         accepted_chars_per_active_hour=tally.accepted_chars / len(tally.hours) if tally.hours else None,
-        hourly=tuple(HourPoint(hour=h, suggestions=v[0], accepted_chars=v[1]) for h, v in sorted(tally.hours.items())),
+        hourly=tuple(
+            HourPoint(hour=h, suggestions=v[0], accepted_chars=v[1]) for h, v in sorted(tally.hours.items())
+        ),
         daily=tuple(DayPoint(day=d, acceptance=Acceptance.of(c)) for d, c in sorted(tally.days.items())),
-        guided=tally.guided, released=tally.released,
+        guided=tally.guided,
+        released=tally.released,
         release_rate=tally.released / tally.guided if tally.guided else None,
-        pruned_tokens=tally.pruned_tokens, pruned_names=tuple(tally.names.most_common(TOP_PRUNED)),
+        pruned_tokens=tally.pruned_tokens,
+        pruned_names=tuple(tally.names.most_common(TOP_PRUNED)),
         read=reader.report,
     )

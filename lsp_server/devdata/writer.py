@@ -36,8 +36,9 @@ def devdata_dir() -> Path:
 class JsonlWriter:
     """Owns one daemon thread that serializes and appends queued events."""
 
-    def __init__(self, directory: Path, *, on_error: Callable[[str], None],
-                 max_bytes: int = MAX_FILE_BYTES) -> None:
+    def __init__(
+        self, directory: Path, *, on_error: Callable[[str], None], max_bytes: int = MAX_FILE_BYTES
+    ) -> None:
         self.directory = directory
         self._on_error = on_error
         self._max_bytes = max_bytes
@@ -64,8 +65,10 @@ class JsonlWriter:
                 self._append(item.time[:10], (item.to_json() + "\n").encode())
             except OSError as e:
                 self._drop_fd()
-                self._fail(f"cannot write dev data to {self.directory}: {e.strerror or e}; "
-                           "completions go on, dev data is not recorded")
+                self._fail(
+                    f"cannot write dev data to {self.directory}: {e.strerror or e}; "
+                    "completions go on, dev data is not recorded"
+                )
         self._drop_fd()
 
     def _append(self, day: str, line: bytes) -> None:
@@ -111,5 +114,7 @@ class JsonlWriter:
 
 def _last_index(directory: Path, day: str) -> int:
     pattern = re.compile(re.escape(day) + r"(?:\.(\d+))?\.jsonl")
-    found = [int(m.group(1) or 0) for p in directory.glob(f"{day}*.jsonl") if (m := pattern.fullmatch(p.name))]
+    found = [
+        int(m.group(1) or 0) for p in directory.glob(f"{day}*.jsonl") if (m := pattern.fullmatch(p.name))
+    ]
     return max(found, default=0)

@@ -22,6 +22,10 @@ class Script:
         self.calls.append((task.task_id, guidance.enabled))
         if task.task_id == self.fail:
             raise ValueError("prompt does not tokenize")
-        stats = DecodeStats(generated_tokens=4, generate_ms=100.0, guided=guidance.enabled,
-                            guidance=GuidanceStats(engine_queries=2) if guidance.enabled else None)
+        stats = DecodeStats(
+            generated_tokens=4,
+            generate_ms=100.0,
+            guided=guidance.enabled,
+            guidance=GuidanceStats(engine_queries=2) if guidance.enabled else None,
+        )
         return Suggestion(text="x + 1", stop_reason="line", stats=stats)

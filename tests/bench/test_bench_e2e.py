@@ -11,7 +11,7 @@ import pytest
 from lsp_server.bench.cli import add_bench_parser
 from lsp_server.bench.tasks import Task, load_tasks, write_tasks
 
-PROJECT = '''\
+PROJECT = """\
 import os.path
 
 
@@ -22,16 +22,41 @@ class Counter:
     def bump(self, step):
         self.value = self.value + step
         return os.path.join("counts", str(self.value))
-'''
+"""
 FUNCTIONS = [
-    Task(task_id="fn/add", prefix="def add(a, b):\n", suffix="", ground_truth="    return a + b\n",
-         test="def check(candidate):\n    assert candidate(2, 3) == 5\n", entry_point="add", kind="line"),
-    Task(task_id="fn/double", prefix="def double(xs):\n    return [", suffix="]\n", ground_truth="2 * x for x in xs",
-         test="def check(candidate):\n    assert candidate([1, 2]) == [2, 4]\n", entry_point="double", kind="line"),
+    Task(
+        task_id="fn/add",
+        prefix="def add(a, b):\n",
+        suffix="",
+        ground_truth="    return a + b\n",
+        test="def check(candidate):\n    assert candidate(2, 3) == 5\n",
+        entry_point="add",
+        kind="line",
+    ),
+    Task(
+        task_id="fn/double",
+        prefix="def double(xs):\n    return [",
+        suffix="]\n",
+        ground_truth="2 * x for x in xs",
+        test="def check(candidate):\n    assert candidate([1, 2]) == [2, 4]\n",
+        entry_point="double",
+        kind="line",
+    ),
 ]
-SUMMARY_KEYS = {"n", "exact_match", "edit_similarity", "identifier_match", "syntax_error_rate",
-                "undefined_name_rate", "unresolved_member_rate", "pass_at_1", "latency_ms_p50",
-                "latency_ms_p95", "tokens_per_s", "engine_queries_per_token"}
+SUMMARY_KEYS = {
+    "n",
+    "exact_match",
+    "edit_similarity",
+    "identifier_match",
+    "syntax_error_rate",
+    "undefined_name_rate",
+    "unresolved_member_rate",
+    "pass_at_1",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "tokens_per_s",
+    "engine_queries_per_token",
+}
 
 
 def _ghostwise(*argv: str) -> int:
@@ -47,19 +72,55 @@ def test_bench_run_on_five_tasks_with_the_default_model(tmp_path: Path) -> None:
     (root / "pkg").mkdir(parents=True)
     (root / "pkg" / "counter.py").write_text(PROJECT, encoding="utf-8")
     mined = tmp_path / "member.jsonl"
-    assert _ghostwise("bench", "mine", "--src", str(root), "--kind", "member", "--n", "3", "--seed", "0",
-                      "--out", str(mined)) == 0
+    assert (
+        _ghostwise(
+            "bench",
+            "mine",
+            "--src",
+            str(root),
+            "--kind",
+            "member",
+            "--n",
+            "3",
+            "--seed",
+            "0",
+            "--out",
+            str(mined),
+        )
+        == 0
+    )
     tasks_file = tmp_path / "tasks.jsonl"
     with tasks_file.open("w", encoding="utf-8") as stream:
         write_tasks([*load_tasks(mined).tasks, *FUNCTIONS], stream)
         stream.write("{not json\n")
     out = tmp_path / "out"
 
-    assert _ghostwise("bench", "run", "--tasks", str(tasks_file), "--root", str(root), "--modes", "base,guided",
-                      "--out", str(out), "--timeout", "10") == 0
+    assert (
+        _ghostwise(
+            "bench",
+            "run",
+            "--tasks",
+            str(tasks_file),
+            "--root",
+            str(root),
+            "--modes",
+            "base,guided",
+            "--out",
+            str(out),
+            "--timeout",
+            "10",
+        )
+        == 0
+    )
 
-    assert {p.name for p in out.iterdir()} == {"results-base.jsonl", "results-guided.jsonl", "summary.json",
-                                               "report.md", "report.png", "run.json"}
+    assert {p.name for p in out.iterdir()} == {
+        "results-base.jsonl",
+        "results-guided.jsonl",
+        "summary.json",
+        "report.md",
+        "report.png",
+        "run.json",
+    }
     for mode in ("base", "guided"):
         records = [json.loads(line) for line in (out / f"results-{mode}.jsonl").read_text().splitlines()]
         assert len(records) == 5 and all(r["error"] is None and r["mode"] == mode for r in records)
@@ -67,7 +128,9 @@ def test_bench_run_on_five_tasks_with_the_default_model(tmp_path: Path) -> None:
             assert isinstance(record["completion"], str) and record["latency_ms"] > 0
             assert record["stats"]["generated_tokens"] >= 0 and "exact_match" in record["metrics"]
         assert {r["metrics"]["passed"] is None for r in records if r["kind"] == "member"} == {True}
-        assert all(isinstance(r["metrics"]["passed"], bool) for r in records if r["task_id"].startswith("fn/"))
+        assert all(
+            isinstance(r["metrics"]["passed"], bool) for r in records if r["task_id"].startswith("fn/")
+        )
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary) == {"base", "guided"}
     for mode in summary.values():
@@ -80,7 +143,9 @@ def test_bench_run_on_five_tasks_with_the_default_model(tmp_path: Path) -> None:
 @pytest.mark.timeout(300)
 def test_bad_tasks_are_recorded_and_do_not_stop_the_run(tmp_path: Path) -> None:
     tasks = [
-        Task(task_id="longer-than-context", prefix="x = 1\n" * 6000 + "y = ", suffix="\n", ground_truth="x + 1"),
+        Task(
+            task_id="longer-than-context", prefix="x = 1\n" * 6000 + "y = ", suffix="\n", ground_truth="x + 1"
+        ),
         Task(task_id="lone-surrogate", prefix="s = '\ud800'\nt = ", suffix="\n", ground_truth="s"),
         Task(task_id="broken-prefix", prefix="def f(:\n    '''open\n    x = ", suffix="\n", ground_truth="1"),
     ]

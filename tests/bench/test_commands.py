@@ -35,13 +35,18 @@ def _args(*argv: str) -> argparse.Namespace:
 @pytest.fixture()
 def scripted(monkeypatch: pytest.MonkeyPatch) -> Callable[[Script], None]:
     def use(script: Script) -> None:
-        monkeypatch.setattr(commands, "_service_complete", lambda model, root: (script, lambda task: None, lambda task, completion: frozenset()))
+        monkeypatch.setattr(
+            commands,
+            "_service_complete",
+            lambda model, root: (script, lambda task: None, lambda task, completion: frozenset()),
+        )
 
     return use
 
 
-def test_ctrl_c_keeps_results_and_resume_finishes(tmp_path: Path, scripted: Callable[[Script], None],
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_ctrl_c_keeps_results_and_resume_finishes(
+    tmp_path: Path, scripted: Callable[[Script], None], capsys: pytest.CaptureFixture[str]
+) -> None:
     tasks = tmp_path / "tasks.jsonl"
     tasks.write_text("\n".join(LINES) + "\n", encoding="utf-8")
     out = tmp_path / "out"
@@ -63,8 +68,9 @@ def test_ctrl_c_keeps_results_and_resume_finishes(tmp_path: Path, scripted: Call
     assert "| tasks | 2 | 2 |" in capsys.readouterr().out
 
 
-def test_bad_arguments_are_refused(tmp_path: Path, scripted: Callable[[Script], None],
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_arguments_are_refused(
+    tmp_path: Path, scripted: Callable[[Script], None], capsys: pytest.CaptureFixture[str]
+) -> None:
     scripted(Script())
     tasks = tmp_path / "tasks.jsonl"
     tasks.write_text(LINES[1] + "\n", encoding="utf-8")

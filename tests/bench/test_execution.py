@@ -20,14 +20,20 @@ def test_a_correct_function_passes_and_a_wrong_one_fails() -> None:
 
 def test_a_hanging_test_times_out() -> None:
     started = time.monotonic()
-    outcome = run_test(program("def f():\n    while True:\n        pass\n", "def check(c):\n    c()\n", "f"), 1.0)
+    outcome = run_test(
+        program("def f():\n    while True:\n        pass\n", "def check(c):\n    c()\n", "f"), 1.0
+    )
     assert outcome.timed_out and not outcome.passed
     assert time.monotonic() - started < 5
 
 
 @pytest.mark.parametrize(
     "body",
-    ["import os\n    os._exit(0)", "import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)", "raise SystemExit(0)"],
+    [
+        "import os\n    os._exit(0)",
+        "import os, signal\n    os.kill(os.getpid(), signal.SIGKILL)",
+        "raise SystemExit(0)",
+    ],
 )
 def test_a_test_that_ends_its_interpreter_fails(body: str) -> None:
     outcome = run_test(program(FUNCTION, f"def check(candidate):\n    {body}\n", "add"), timeout_s=10)

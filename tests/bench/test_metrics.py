@@ -18,7 +18,9 @@ from lsp_server.bench.metrics import (
 from lsp_server.bench.tasks import Task
 
 
-def _task(prefix: str, ground_truth: str, suffix: str = "\n", kind: str = "line", path: str | None = None) -> Task:
+def _task(
+    prefix: str, ground_truth: str, suffix: str = "\n", kind: str = "line", path: str | None = None
+) -> Task:
     return Task(task_id="t", prefix=prefix, suffix=suffix, ground_truth=ground_truth, kind=kind, path=path)
 
 
@@ -94,7 +96,9 @@ def test_unresolved_member_against_what_jedi_lists(members: MembersAt) -> None:
 
 
 def test_members_resolve_through_the_project_root(members: MembersAt) -> None:
-    task = _task("from pkg import helpers\nhelpers.", "shout('a')\n", suffix="", kind="member", path="main.py")
+    task = _task(
+        "from pkg import helpers\nhelpers.", "shout('a')\n", suffix="", kind="member", path="main.py"
+    )
     assert _score(task, "shout('a')", members).unresolved_member is False
     assert _score(task, "whisper('a')", members).unresolved_member is True
 

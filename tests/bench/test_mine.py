@@ -55,8 +55,9 @@ def test_member_tasks_are_attribute_reads_with_the_rest_of_the_line(tree: Path) 
     original = (tree / "pkg/box.py").read_text()
     box = [t for t in tasks if t.path == "pkg/box.py"]
     # self.items (store) is not a read; f-string and docstring/comment sites are not code sites.
-    assert sorted(t.ground_truth for t in box) == sorted(["items) + len(os.path.sep) + len(label)",
-                                                          "path.sep) + len(label)", "sep) + len(label)"])
+    assert sorted(t.ground_truth for t in box) == sorted(
+        ["items) + len(os.path.sep) + len(label)", "path.sep) + len(label)", "sep) + len(label)"]
+    )
     for task in tasks:
         assert task.kind == "member" and task.prefix.endswith(".")
         assert "\n" not in task.ground_truth and task.suffix.startswith("\n")

@@ -16,13 +16,26 @@ from lsp_server.bench.summary import summarize_run
 from lsp_server.bench.tasks import Task
 from tests.bench.scripted import Script
 
-SUMMARY_KEYS = {"n", "exact_match", "edit_similarity", "identifier_match", "syntax_error_rate",
-                "undefined_name_rate", "unresolved_member_rate", "pass_at_1", "latency_ms_p50",
-                "latency_ms_p95", "tokens_per_s", "engine_queries_per_token"}
+SUMMARY_KEYS = {
+    "n",
+    "exact_match",
+    "edit_similarity",
+    "identifier_match",
+    "syntax_error_rate",
+    "undefined_name_rate",
+    "unresolved_member_rate",
+    "pass_at_1",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "tokens_per_s",
+    "engine_queries_per_token",
+}
 
 
-TASKS = [Task(task_id=f"t{i}", prefix="x = 1\ny = ", suffix="\n", ground_truth=gt, kind="line")
-         for i, gt in enumerate(["x + 1\n", "x + 2", "z"])]
+TASKS = [
+    Task(task_id=f"t{i}", prefix="x = 1\ny = ", suffix="\n", ground_truth=gt, kind="line")
+    for i, gt in enumerate(["x + 1\n", "x + 2", "z"])
+]
 
 
 def _options(out: Path, resume: bool = False) -> RunOptions:

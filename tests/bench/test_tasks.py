@@ -36,7 +36,9 @@ def test_malformed_json_is_reported_with_its_line_number_and_skipped() -> None:
 
 def test_missing_keys_wrong_types_non_objects_and_repeats_are_skipped() -> None:
     no_suffix = {k: v for k, v in GOOD.items() if k != "suffix"}
-    loaded = read_tasks(_lines(no_suffix, GOOD | {"prefix": 3}, [1, 2], GOOD, GOOD, GOOD | {"test": None, "task_id": "t9"}))
+    loaded = read_tasks(
+        _lines(no_suffix, GOOD | {"prefix": 3}, [1, 2], GOOD, GOOD, GOOD | {"test": None, "task_id": "t9"})
+    )
     assert [t.task_id for t in loaded.tasks] == ["t1", "t9"]
     reasons = {p.line: p.reason for p in loaded.problems}
     assert "missing key(s): suffix" in reasons[1]

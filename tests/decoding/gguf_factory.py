@@ -9,7 +9,11 @@ import gguf
 
 def _byte_chars() -> list[str]:
     """GPT-2's printable stand-in for each byte value."""
-    keep = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    keep = (
+        list(range(ord("!"), ord("~") + 1))
+        + list(range(ord("¡"), ord("¬") + 1))
+        + list(range(ord("®"), ord("ÿ") + 1))
+    )
     chars, extra = [], 0
     for b in range(256):
         if b in keep:
@@ -20,7 +24,9 @@ def _byte_chars() -> list[str]:
     return chars
 
 
-def write_vocab_gguf(path: Path, specials: list[str], *, fim_metadata: dict[str, str] | None = None) -> dict[str, int]:
+def write_vocab_gguf(
+    path: Path, specials: list[str], *, fim_metadata: dict[str, str] | None = None
+) -> dict[str, int]:
     """A loadable vocab-only llama GGUF; returns the ids of ``specials`` (control tokens).
 
     ``fim_metadata`` maps ``pre``/``suf``/``mid``/... to special texts, written as

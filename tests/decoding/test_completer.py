@@ -63,8 +63,7 @@ class CancelAfterChecks(CancelToken):
 
 def test_cancel_mid_generation_stops_at_the_next_token(runtime: LlamaRuntime) -> None:
     long = GenerationSettings(max_tokens=400, max_lines=200, max_ms=60_000)
-    result = Completer(runtime).complete(at("class Matrix:\n    ", ""), long,
-                                         cancel=CancelAfterChecks(1 + 5))
+    result = Completer(runtime).complete(at("class Matrix:\n    ", ""), long, cancel=CancelAfterChecks(1 + 5))
     assert result.stop_reason == "cancelled" and result.text == ""
     assert result.stats.generated_tokens == 5
 
@@ -73,8 +72,7 @@ def test_cancel_from_another_thread(runtime: LlamaRuntime) -> None:
     cancel = CancelToken()
     threading.Timer(0.2, cancel.cancel).start()
     long = GenerationSettings(max_tokens=400, max_lines=200, max_ms=60_000)
-    result = Completer(runtime).complete(at("class Vector:\n    ", ""), long,
-                                         cancel=cancel)
+    result = Completer(runtime).complete(at("class Vector:\n    ", ""), long, cancel=cancel)
     assert result.stop_reason == "cancelled" and result.stats.generated_tokens < 400
 
 

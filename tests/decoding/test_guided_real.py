@@ -22,14 +22,22 @@ from lsp_server.service import CompletionService
 
 ROOT = Path(__file__).parents[1] / "data" / "guided"
 WAREHOUSE_MEMBERS = {"region", "bin_locations", "restock_shelf", "ship_parcel", "audit_trail"}
-LOOP = 'from warehouse import Warehouse\n\nstore = Warehouse("north")\nfor sku, count in [("A1", 3), ("B2", 5)]:\n    store.'
-TYPED = 'from warehouse import Warehouse\n\n\ndef fulfil(store: Warehouse, orders):\n    for order in orders:\n        store.'
+LOOP = (
+    'from warehouse import Warehouse\n\nstore = Warehouse("north")\n'
+    'for sku, count in [("A1", 3), ("B2", 5)]:\n    store.'
+)
+TYPED = (
+    "from warehouse import Warehouse\n\n\ndef fulfil(store: Warehouse, orders):\n"
+    "    for order in orders:\n        store."
+)
 
 
 @pytest.fixture(scope="module")
 def service() -> Iterator[CompletionService]:
     # a generous engine time-out: these tests are about what guidance does, not about timing
-    settings, errors = parse_settings({"maxTokens": 16, "nCtx": 2048, "engineTimeoutMs": 5000}, ServerSettings())
+    settings, errors = parse_settings(
+        {"maxTokens": 16, "nCtx": 2048, "engineTimeoutMs": 5000}, ServerSettings()
+    )
     assert not errors
     svc = CompletionService(settings)
     svc.load()
@@ -38,10 +46,17 @@ def service() -> Iterator[CompletionService]:
     svc.engine.close()
 
 
-def complete(service: CompletionService, text: str, guidance: GuidanceSettings, name: str = "main.py",
-             version: int = 1) -> Suggestion:
-    doc = Document(uri=(ROOT / name).as_uri(), version=version, text=text, cursor=len(text), path=ROOT / name,
-                   workspace_root=ROOT)
+def complete(
+    service: CompletionService, text: str, guidance: GuidanceSettings, name: str = "main.py", version: int = 1
+) -> Suggestion:
+    doc = Document(
+        uri=(ROOT / name).as_uri(),
+        version=version,
+        text=text,
+        cursor=len(text),
+        path=ROOT / name,
+        workspace_root=ROOT,
+    )
     service.prepare(doc)
     return service.complete(doc, guidance=guidance)
 
@@ -58,7 +73,9 @@ def first_member(text: str) -> str:
 
 
 @pytest.mark.parametrize("text", [LOOP, TYPED], ids=["instance", "annotated-parameter"])
-def test_guided_names_an_existing_member_where_unguided_invents_one(service: CompletionService, text: str) -> None:
+def test_guided_names_an_existing_member_where_unguided_invents_one(
+    service: CompletionService, text: str
+) -> None:
     name = f"site_{abs(hash(text))}.py"  # one document (uri, version) per text: the engine caches by them
     base = complete(service, text, GuidanceSettings(enabled=False), name=name)
     guided = complete(service, text, GuidanceSettings(), name=name)
@@ -84,7 +101,9 @@ def test_no_guidance_inside_strings_and_comments(service: CompletionService) -> 
 
 def test_pruning_switch_off_behaves_like_unguided(service: CompletionService) -> None:
     base = complete(service, LOOP, GuidanceSettings(enabled=False), name="loop.py")
-    unpruned = complete(service, LOOP, GuidanceSettings(pruning=False, active_completion=False), name="loop.py")
+    unpruned = complete(
+        service, LOOP, GuidanceSettings(pruning=False, active_completion=False), name="loop.py"
+    )
     assert unpruned.text == base.text and counters(unpruned).pruned == 0
 
 
@@ -100,11 +119,21 @@ def test_boundary_rules_with_real_tokenizer_pieces(service: CompletionService) -
     assert completer is not None and completer.index is not None
     index = completer.index
     ids = {text: index.texts.index(text) for text in ("__(", ".__", " self", "_)", ").")}
-    source = "class Box:\n    def __init__(self, size):\n        self.size = size\n\n    def grow(self):\n        "
-    doc = Document(uri=(ROOT / "box.py").as_uri(), version=1, text=source, cursor=len(source), path=ROOT / "box.py",
-                   workspace_root=ROOT)
+    source = (
+        "class Box:\n    def __init__(self, size):\n        self.size = size\n\n    def grow(self):\n        "
+    )
+    doc = Document(
+        uri=(ROOT / "box.py").as_uri(),
+        version=1,
+        text=source,
+        cursor=len(source),
+        path=ROOT / "box.py",
+        workspace_root=ROOT,
+    )
     guide = EngineGuide(service.engine, doc, names_check=False)
-    policy = GuidedPolicy(completer.model, index, guide, Sampler(GenerationSettings()), GuidanceSettings(), None)
+    policy = GuidedPolicy(
+        completer.model, index, guide, Sampler(GenerationSettings()), GuidanceSettings(), None
+    )
     assert policy.allowed("return self.__init", ids["__("])  # "__init__" is a name, then "(" breaks
     assert not policy.allowed("return self.__ini", ids["__("])  # "__ini__" is not
     assert policy.allowed("return self", ids[".__"])  # "self" is a name; "__" starts self's dunders

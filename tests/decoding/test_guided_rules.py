@@ -38,17 +38,28 @@ class MemberGuide:
         return CheckReport()
 
 
-def complete(script: Script, names: Sequence[str] | MemberGuide, pieces: Sequence[str] = PIECES,
-             guidance: GuidanceSettings = DEFAULT_GUIDANCE, memo: GuidanceMemo | None = None) -> Suggestion:
+def complete(
+    script: Script,
+    names: Sequence[str] | MemberGuide,
+    pieces: Sequence[str] = PIECES,
+    guidance: GuidanceSettings = DEFAULT_GUIDANCE,
+    memo: GuidanceMemo | None = None,
+) -> Suggestion:
     model = ScriptedModel(pieces, script)
     completer = Completer(model, VocabIndex.build(model))
     guide = names if isinstance(names, MemberGuide) else MemberGuide(names)
-    return completer.complete(Document(uri="untitled:obj", text="obj.", cursor=4), GEN, guide=guide,
-                              guidance=guidance, memo=memo)
+    return completer.complete(
+        Document(uri="untitled:obj", text="obj.", cursor=4), GEN, guide=guide, guidance=guidance, memo=memo
+    )
 
 
-def run(script: Script, names: Sequence[str] | MemberGuide, pieces: Sequence[str] = PIECES,
-        guidance: GuidanceSettings = DEFAULT_GUIDANCE, memo: GuidanceMemo | None = None) -> tuple[str, GuidanceStats]:
+def run(
+    script: Script,
+    names: Sequence[str] | MemberGuide,
+    pieces: Sequence[str] = PIECES,
+    guidance: GuidanceSettings = DEFAULT_GUIDANCE,
+    memo: GuidanceMemo | None = None,
+) -> tuple[str, GuidanceStats]:
     """A guided suggestion's text and counters."""
     result = complete(script, names, pieces, guidance, memo)
     assert result.stats.guidance is not None
@@ -94,11 +105,14 @@ def test_dead_end_backs_off_and_memoizes() -> None:
         return {"(": 10}
 
     memo, guide = GuidanceMemo(), MemberGuide(["alpha"])  # the engine keeps one name set per site
-    text, stats = run(script, guide, pieces=pieces, guidance=GuidanceSettings(active_completion=False), memo=memo)
+    text, stats = run(
+        script, guide, pieces=pieces, guidance=GuidanceSettings(active_completion=False), memo=memo
+    )
     assert text.startswith("alpha(") and stats.backoffs == 1
     assert False in memo.feasible.values()
-    again, stats2 = run(script, guide, pieces=pieces, guidance=GuidanceSettings(active_completion=False),
-                        memo=memo)
+    again, stats2 = run(
+        script, guide, pieces=pieces, guidance=GuidanceSettings(active_completion=False), memo=memo
+    )
     assert again == text and stats2.backoffs == 0 and stats2.memo_hits >= 1
 
 
@@ -125,7 +139,9 @@ def test_memoization_switch() -> None:
     run(prefers("zzz", "beta", "("), guide, memo=memo)
     _, stats = run(prefers("zzz", "beta", "("), guide, memo=memo)
     assert stats.memo_hits >= 1
-    _, stats = run(prefers("zzz", "beta", "("), guide, memo=memo, guidance=GuidanceSettings(memoization=False))
+    _, stats = run(
+        prefers("zzz", "beta", "("), guide, memo=memo, guidance=GuidanceSettings(memoization=False)
+    )
     assert stats.memo_hits == 0
 
 

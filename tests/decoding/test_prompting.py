@@ -40,7 +40,11 @@ def test_detects_fim_tokens(tmp_path: Path, family_name: str, metadata: bool) ->
     family = FAMILY_CASES[family_name]
     fim = detect_fim(model.metadata(), model.special_id, model.token_text)
     assert fim is not None
-    assert (fim.prefix, fim.suffix, fim.middle) == (ids[family.prefix], ids[family.suffix], ids[family.middle])
+    assert (fim.prefix, fim.suffix, fim.middle) == (
+        ids[family.prefix],
+        ids[family.suffix],
+        ids[family.middle],
+    )
     assert {ids[s] for s in family.stops} <= fim.stops
     if not metadata:
         assert fim.family == family_name
@@ -56,24 +60,40 @@ def test_psm_prompt_uses_the_models_own_tokens(tmp_path: Path) -> None:
     model, ids = family_model(tmp_path, "deepseek-coder", metadata=False)
     fim = detect_fim(model.metadata(), model.special_id, model.token_text)
     assert fim is not None
-    prompt = build_prompt(prefix="def f(x):\n    return ", suffix="\n\nprint(f(2))\n", path="pkg/mod.py",
-                          language_id="python", budget_tokens=1000, tokenize=model.tokenize, bos=model.bos(), fim=fim)
+    prompt = build_prompt(
+        prefix="def f(x):\n    return ",
+        suffix="\n\nprint(f(2))\n",
+        path="pkg/mod.py",
+        language_id="python",
+        budget_tokens=1000,
+        tokenize=model.tokenize,
+        bos=model.bos(),
+        fim=fim,
+    )
     tokens = prompt.tokens
     pre, suf, mid = (ids[t] for t in ("<｜fim▁begin｜>", "<｜fim▁hole｜>", "<｜fim▁end｜>"))
     assert tokens[0] == pre and tokens[-1] == mid and tokens.count(suf) == 1
-    between = tokens[1: tokens.index(suf)]
+    between = tokens[1 : tokens.index(suf)]
     assert text_of(model, between) == "# pkg/mod.py\ndef f(x):\n    return "  # path as a comment
-    assert text_of(model, tokens[tokens.index(suf) + 1: -1]) == "\n\nprint(f(2))\n"
+    assert text_of(model, tokens[tokens.index(suf) + 1 : -1]) == "\n\nprint(f(2))\n"
 
 
 def test_file_separator_families_name_the_file_with_their_token(tmp_path: Path) -> None:
     model, ids = family_model(tmp_path, "qwen2.5-coder", metadata=True)
     fim = detect_fim(model.metadata(), model.special_id, model.token_text)
     assert fim is not None and fim.file_sep == ids["<|file_sep|>"]
-    prompt = build_prompt(prefix="x = ", suffix="", path="a/b.py", language_id="python", budget_tokens=100,
-                          tokenize=model.tokenize, bos=[], fim=fim)
+    prompt = build_prompt(
+        prefix="x = ",
+        suffix="",
+        path="a/b.py",
+        language_id="python",
+        budget_tokens=100,
+        tokenize=model.tokenize,
+        bos=[],
+        fim=fim,
+    )
     assert prompt.tokens[0] == ids["<|file_sep|>"]
-    assert text_of(model, prompt.tokens[1: prompt.tokens.index(fim.prefix)]) == "a/b.py\n"
+    assert text_of(model, prompt.tokens[1 : prompt.tokens.index(fim.prefix)]) == "a/b.py\n"
     assert "#" not in text_of(model, prompt.tokens)
 
 
@@ -82,10 +102,18 @@ def test_budget_cuts_whole_lines_and_keeps_the_cursor_line(tmp_path: Path) -> No
     fim = detect_fim(model.metadata(), model.special_id, model.token_text)
     prefix = "".join(f"line_{i} = {i}\n" for i in range(200)) + "result = line_1"
     suffix = "".join(f"after_{i} = {i}\n" for i in range(200))
-    prompt = build_prompt(prefix=prefix, suffix=suffix, path=None, language_id="python", budget_tokens=400,
-                          tokenize=model.tokenize, bos=[], fim=fim)
+    prompt = build_prompt(
+        prefix=prefix,
+        suffix=suffix,
+        path=None,
+        language_id="python",
+        budget_tokens=400,
+        tokenize=model.tokenize,
+        bos=[],
+        fim=fim,
+    )
     assert len(prompt.tokens) <= 400
-    kept_prefix = prefix[len(prefix) - prompt.prefix_chars:]
+    kept_prefix = prefix[len(prefix) - prompt.prefix_chars :]
     kept_suffix = suffix[: prompt.suffix_chars]
     assert kept_prefix.startswith("line_") and kept_prefix.endswith("result = line_1")
     assert kept_suffix.endswith("\n") and 0 < prompt.suffix_chars < len(suffix)
@@ -93,8 +121,16 @@ def test_budget_cuts_whole_lines_and_keeps_the_cursor_line(tmp_path: Path) -> No
 
 
 def test_prefix_only_prompt_with_path_comment(runtime: LlamaRuntime) -> None:
-    prompt = build_prompt(prefix="import os\n", suffix="ignored", path="tool.py", language_id="python",
-                          budget_tokens=100, tokenize=runtime.tokenize, bos=runtime.bos(), fim=None)
+    prompt = build_prompt(
+        prefix="import os\n",
+        suffix="ignored",
+        path="tool.py",
+        language_id="python",
+        budget_tokens=100,
+        tokenize=runtime.tokenize,
+        bos=runtime.bos(),
+        fim=None,
+    )
     assert prompt.tokens[:1] == runtime.bos()
     assert text_of(runtime, prompt.tokens[1:]) == "# tool.py\nimport os\n"
     assert prompt.suffix_chars == 0 and not prompt.fim
@@ -105,10 +141,18 @@ def test_prefix_window_stays_put_while_typing(runtime: LlamaRuntime) -> None:
     body = "".join(f"def helper_{i}(value):\n    return value * {i}\n\n" for i in range(400))
     starts = set()
     for typed in ("result = helper_1", "result = helper_1(", "result = helper_1(2", "result = helper_1(2)"):
-        prompt = build_prompt(prefix=body + typed, suffix="", path=None, language_id="python", budget_tokens=600,
-                              tokenize=runtime.tokenize, bos=runtime.bos(), fim=None)
+        prompt = build_prompt(
+            prefix=body + typed,
+            suffix="",
+            path=None,
+            language_id="python",
+            budget_tokens=600,
+            tokenize=runtime.tokenize,
+            bos=runtime.bos(),
+            fim=None,
+        )
         assert len(prompt.tokens) <= 600
-        kept = (body + typed)[-prompt.prefix_chars:]
+        kept = (body + typed)[-prompt.prefix_chars :]
         assert kept.startswith(("def helper_", "    return", "\n"))  # whole lines
         starts.add(len(body + typed) - prompt.prefix_chars)
     assert len(starts) == 1, starts

@@ -37,7 +37,10 @@ async def suggest(client: LanguageClient, source: str = SOURCE, uri: str = URI) 
 
 
 def _item(suggestion_id: str) -> dict[str, object]:
-    return {"insertText": "", "command": {"title": "", "command": "ghostwise.accept", "arguments": [suggestion_id]}}
+    return {
+        "insertText": "",
+        "command": {"title": "", "command": "ghostwise.accept", "arguments": [suggestion_id]},
+    }
 
 
 def show(client: LanguageClient, suggestion_id: str) -> None:
@@ -45,9 +48,12 @@ def show(client: LanguageClient, suggestion_id: str) -> None:
 
 
 def partially_accept(client: LanguageClient, suggestion_id: str, length: int) -> None:
-    client.protocol.notify(DID_PARTIALLY_ACCEPT_COMPLETION, {"item": _item(suggestion_id), "acceptedLength": length})
+    client.protocol.notify(
+        DID_PARTIALLY_ACCEPT_COMPLETION, {"item": _item(suggestion_id), "acceptedLength": length}
+    )
 
 
 async def accept(client: LanguageClient, suggestion_id: str) -> None:
     await client.workspace_execute_command_async(
-        types.ExecuteCommandParams(command="ghostwise.accept", arguments=[suggestion_id]))
+        types.ExecuteCommandParams(command="ghostwise.accept", arguments=[suggestion_id])
+    )

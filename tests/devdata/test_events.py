@@ -40,7 +40,12 @@ async def test_accept_partial_accept_and_replacement(client: LanguageClient, dat
     event = events[partial]
     assert (event.outcome, event.ended_by, event.accepted_chars) == ("partial", "replaced", len(partial_text))
     event = events[dismissed]
-    assert (event.outcome, event.ended_by, event.shown, event.accepted_chars) == ("dismissed", "replaced", True, 0)
+    assert (event.outcome, event.ended_by, event.shown, event.accepted_chars) == (
+        "dismissed",
+        "replaced",
+        True,
+        0,
+    )
     event = events[accepted]
     assert (event.v, event.outcome, event.ended_by, event.shown) == (1, "accepted", "accept", True)
     assert event.accepted_chars == event.suggestion.chars == len(accepted_text)
@@ -58,7 +63,11 @@ async def test_timeouts_and_silent_clients(client: LanguageClient, data_dir: Pat
     await start(client, options={**FAST, "dismissAfterMs": 300})
     silent, _ = await suggest(client)  # the client has reported nothing so far: outcome unknown
     events = await wait_events(data_dir, silent)
-    assert (events[silent].outcome, events[silent].ended_by, events[silent].shown) == ("unknown", "timeout", None)
+    assert (events[silent].outcome, events[silent].ended_by, events[silent].shown) == (
+        "unknown",
+        "timeout",
+        None,
+    )
     assert events[silent].outcome_ms >= 300
 
     shown, _ = await suggest(client, uri="file:///tmp/ghostwise-devdata/other.py")
@@ -66,7 +75,11 @@ async def test_timeouts_and_silent_clients(client: LanguageClient, data_dir: Pat
     await asyncio.sleep(0.15)
     show(client, shown)  # each notification restarts the time-out
     events = await wait_events(data_dir, shown)
-    assert (events[shown].outcome, events[shown].ended_by, events[shown].shown) == ("dismissed", "timeout", True)
+    assert (events[shown].outcome, events[shown].ended_by, events[shown].shown) == (
+        "dismissed",
+        "timeout",
+        True,
+    )
     assert events[shown].outcome_ms >= 450
 
     unseen, _ = await suggest(client)  # a client that reports shows did not show this one
@@ -74,9 +87,14 @@ async def test_timeouts_and_silent_clients(client: LanguageClient, data_dir: Pat
     assert (events[unseen].outcome, events[unseen].shown) == ("unseen", False)
 
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"ghostwise": {"completionFallback": "always"}}))
-    listed = await client.text_document_completion_async(types.CompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=10, character=11)))
+        types.DidChangeConfigurationParams(settings={"ghostwise": {"completionFallback": "always"}})
+    )
+    listed = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            position=types.Position(line=10, character=11),
+        )
+    )
     assert isinstance(listed, types.CompletionList) and listed.items[0].command is not None
     from_list = (listed.items[0].command.arguments or [None])[0]
     assert isinstance(from_list, str)

@@ -20,7 +20,8 @@ SECRET = '''def zanzibar_quokka_total(quokka_prices):
 
 def set_level(client: LanguageClient, level: str) -> None:
     client.workspace_did_change_configuration(
-        types.DidChangeConfigurationParams(settings={"ghostwise": {"devData": level}}))
+        types.DidChangeConfigurationParams(settings={"ghostwise": {"devData": level}})
+    )
 
 
 async def test_privacy_levels(client: LanguageClient, data_dir: Path) -> None:

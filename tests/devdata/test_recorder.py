@@ -16,8 +16,14 @@ from lsp_server.devdata.recorder import Recorder
 
 
 def guidance() -> GuidanceStats:
-    return GuidanceStats(engine_queries=3, pruned=4, released=1, engine_ms=12.34567, rejected_reasons=["syntax"],
-                         pruned_names=["get_us", "get_us", "fetch_al"])
+    return GuidanceStats(
+        engine_queries=3,
+        pruned=4,
+        released=1,
+        engine_ms=12.34567,
+        rejected_reasons=["syntax"],
+        pruned_names=["get_us", "get_us", "fetch_al"],
+    )
 
 
 @pytest.mark.parametrize("level", ["metadata", "full"])
@@ -26,16 +32,36 @@ async def test_guided_suggestion_event(tmp_path: Path, level: str) -> None:
     warnings: list[str] = []
     recorder = Recorder(lambda: settings, warnings.append, directory=lambda: tmp_path)
     recorder.client = "unit"
-    stats = DecodeStats(prompt_tokens=40, reused_tokens=30, generated_tokens=4, prompt_ms=5.0, generate_ms=20.0,
-                        model_ms=15.0, total_ms=25.0, guided=True, guidance=guidance())
+    stats = DecodeStats(
+        prompt_tokens=40,
+        reused_tokens=30,
+        generated_tokens=4,
+        prompt_ms=5.0,
+        generate_ms=20.0,
+        model_ms=15.0,
+        total_ms=25.0,
+        guided=True,
+        guidance=guidance(),
+    )
     text = "user.name"
     doc = Document(uri="file:///w/app.py", text="print(get_\n", cursor=10, language_id="python")
-    recorder.offered("s1", doc, Suggestion(text=text, stop_reason="line", stats=stats), model="m.gguf",
-                     surface="inline", queue_ms=7.5)
+    recorder.offered(
+        "s1",
+        doc,
+        Suggestion(text=text, stop_reason="line", stats=stats),
+        model="m.gguf",
+        surface="inline",
+        queue_ms=7.5,
+    )
     recorder.accepted("s1")
     recorder.close()
     (event,) = EventReader(tmp_path).events()
-    assert (event.mode, event.client, event.outcome, event.accepted_chars) == ("guided", "unit", "accepted", 9)
+    assert (event.mode, event.client, event.outcome, event.accepted_chars) == (
+        "guided",
+        "unit",
+        "accepted",
+        9,
+    )
     assert (event.prompt.prefix_chars, event.prompt.suffix_chars) == (10, 1)
     assert dataclasses.astuple(event.latency_ms) == (7.5, 5.0, 20.0, 12.35, 15.0, 32.5)
     assert event.guidance["engine_ms"] == 12.346 and event.guidance["pruned"] == 4

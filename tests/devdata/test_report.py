@@ -16,12 +16,27 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def screenshot(page: Path, png: Path, height: int) -> None:
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--hide-scrollbars", f"--window-size=1200,{height}", f"--screenshot={png}", page.as_uri()],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--hide-scrollbars",
+            f"--window-size=1200,{height}",
+            f"--screenshot={png}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install chromium)")
+@pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install chromium)"
+)
 @pytest.mark.parametrize("log", ["week", "hand-built", "empty"])
 def test_html_report_renders(tmp_path: Path, log: str) -> None:
     data = tmp_path / "devdata"

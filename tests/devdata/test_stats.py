@@ -39,7 +39,10 @@ def test_figures_by_hand(log_dir: Path) -> None:
     # accepted characters 10 + 12 + 5 over the hours 20th 10:00, 20th 11:00, 21st 09:00
     assert (stats.accepted_chars, stats.active_hours, stats.accepted_chars_per_active_hour) == (27, 3, 9.0)
     assert [(h.hour, h.suggestions, h.accepted_chars) for h in stats.hourly] == [
-        ("2026-11-20T10:00Z", 2, 22), ("2026-11-20T11:00Z", 1, 0), ("2026-11-21T09:00Z", 4, 5)]
+        ("2026-11-20T10:00Z", 2, 22),
+        ("2026-11-20T11:00Z", 1, 0),
+        ("2026-11-21T09:00Z", 4, 5),
+    ]
     assert [(d.day, d.acceptance.rate) for d in stats.daily] == [("2026-11-20", 2 / 3), ("2026-11-21", 1 / 2)]
     assert (stats.guided, stats.released, stats.release_rate) == (3, 2, 2 / 3)
     assert stats.pruned_tokens == 9

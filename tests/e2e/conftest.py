@@ -25,10 +25,18 @@ EX_UNAVAILABLE = 75  # the install scripts' "cannot be installed here"
 
 def run_installer(script: str, timeout_s: float = 1800) -> Path:
     """Run an install script; return the path it prints last. Skips when it reports exit 75."""
-    proc = subprocess.run(["bash", str(E2E / script)], check=False, capture_output=True, text=True, timeout=timeout_s,
-                          env={**os.environ, "PYTHON": sys.executable})
+    proc = subprocess.run(
+        ["bash", str(E2E / script)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        env={**os.environ, "PYTHON": sys.executable},
+    )
     if proc.returncode == EX_UNAVAILABLE:
-        pytest.skip(f"{script}: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else 'unavailable'}")
+        pytest.skip(
+            f"{script}: {proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else 'unavailable'}"
+        )
     assert proc.returncode == 0, f"{script} failed ({proc.returncode}):\n{proc.stderr[-4000:]}"
     return Path(proc.stdout.strip().splitlines()[-1])
 
@@ -41,8 +49,15 @@ def npm_ci(folder: Path) -> None:
     stamp = folder / "node_modules" / ".package-lock.json"
     if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
         return
-    proc = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=folder, check=False, capture_output=True, text=True,
-                          timeout=900, env={**os.environ, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"})
+    proc = subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund"],
+        cwd=folder,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1"},
+    )
     if proc.returncode != 0:
         pytest.skip(f"npm ci in {folder.name} failed (registry unreachable?): {proc.stderr.strip()[-500:]}")
 
@@ -50,7 +65,9 @@ def npm_ci(folder: Path) -> None:
 def build_vsix() -> Path:
     """``npm run package`` in vscode-client (type check + bundle + vsce); returns the .vsix."""
     npm_ci(VSCODE_CLIENT)
-    proc = subprocess.run(["npm", "run", "package"], cwd=VSCODE_CLIENT, check=False, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        ["npm", "run", "package"], cwd=VSCODE_CLIENT, check=False, capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, f"npm run package failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     vsix = VSCODE_CLIENT / "ghostwise.vsix"
     assert vsix.is_file()
@@ -67,7 +84,15 @@ def server_executable() -> Path:
 
 def tapped_server_command(tap_log: Path) -> list[str]:
     """The real server, started through lsp_tap.py so that the test can read the LSP traffic."""
-    return [sys.executable, str(E2E / "lsp_tap.py"), "--log", str(tap_log), "--", str(server_executable()), "--stdio"]
+    return [
+        sys.executable,
+        str(E2E / "lsp_tap.py"),
+        "--log",
+        str(tap_log),
+        "--",
+        str(server_executable()),
+        "--stdio",
+    ]
 
 
 def read_tap(tap_log: Path) -> list[dict]:

@@ -75,9 +75,12 @@ def main() -> int:
     with open(args.log, "ab") as log:
         server = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert server.stdin and server.stdout
-        up = threading.Thread(target=_pump, args=(sys.stdin.buffer, server.stdin, "c2s", log, start), daemon=True)
-        down = threading.Thread(target=_pump, args=(server.stdout, sys.stdout.buffer, "s2c", log, start),
-                                daemon=True)
+        up = threading.Thread(
+            target=_pump, args=(sys.stdin.buffer, server.stdin, "c2s", log, start), daemon=True
+        )
+        down = threading.Thread(
+            target=_pump, args=(server.stdout, sys.stdout.buffer, "s2c", log, start), daemon=True
+        )
         up.start()
         down.start()
         code = server.wait()

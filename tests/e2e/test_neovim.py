@@ -54,13 +54,22 @@ def run_nvim(nvim: Path, init_lua: str, test_lua: str, out: Path) -> tuple[dict,
         "XDG_CACHE_HOME": str(out / "cache"),
         "XDG_DATA_HOME": str(out / "data"),  # the server's dev data stays in this test's folder
     }
-    proc = subprocess.run([str(nvim), "--headless", "--clean", "-u", str(E2E / "nvim" / test_lua)],
-                          cwd=work, env=env, check=False, capture_output=True, text=True, timeout=360, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [str(nvim), "--headless", "--clean", "-u", str(E2E / "nvim" / test_lua)],
+        cwd=work,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=360,
+        stdin=subprocess.DEVNULL,
+    )
     (out / "nvim.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     result = json.loads(result_file.read_text()) if result_file.exists() else {}
     print(json.dumps(result, indent=2))
     assert proc.returncode == 0 and result.get("ok"), (
-        f"Neovim e2e failed: {result.get('error') or proc.stderr[-2000:]}\nlogs and LSP traffic in {out}")
+        f"Neovim e2e failed: {result.get('error') or proc.stderr[-2000:]}\nlogs and LSP traffic in {out}"
+    )
     return result, tap_log
 
 
@@ -71,16 +80,27 @@ def test_neovim_inline_completion(e2e_out: Path) -> None:
     assert result["inline_provider"] is True
     assert result["offset_encoding"] == "utf-8"  # pygls negotiates utf-8 with Neovim
     assert result["ghost"]["text"].strip(), "empty ghost text"
-    assert result["lines_after"][0].startswith("    return ") and len(result["lines_after"][0]) > len("    return ")
+    assert result["lines_after"][0].startswith("    return ") and len(result["lines_after"][0]) > len(
+        "    return "
+    )
 
     messages = read_tap(tap_log)
-    accepts = [m["msg"] for m in messages
-               if m["dir"] == "c2s" and m["msg"].get("method") == "workspace/executeCommand"]
+    accepts = [
+        m["msg"]
+        for m in messages
+        if m["dir"] == "c2s" and m["msg"].get("method") == "workspace/executeCommand"
+    ]
     assert accepts and accepts[0]["params"]["command"] == "ghostwise.accept"
-    cancels = {m["msg"]["params"]["id"] for m in messages
-               if m["dir"] == "c2s" and m["msg"].get("method") == "$/cancelRequest"}
-    answers = {m["msg"]["id"]: m["msg"] for m in messages
-               if m["dir"] == "s2c" and "id" in m["msg"] and "method" not in m["msg"]}
+    cancels = {
+        m["msg"]["params"]["id"]
+        for m in messages
+        if m["dir"] == "c2s" and m["msg"].get("method") == "$/cancelRequest"
+    }
+    answers = {
+        m["msg"]["id"]: m["msg"]
+        for m in messages
+        if m["dir"] == "s2c" and "id" in m["msg"] and "method" not in m["msg"]
+    }
     assert cancels, "leaving insert mode with a pending request sent no $/cancelRequest"
     for request_id in cancels:
         answer = answers.get(request_id)
@@ -99,9 +119,17 @@ def test_neovim_0_11_completion_route(e2e_out: Path) -> None:
     messages = read_tap(tap_log)
     init = next(m["msg"] for m in messages if m["dir"] == "c2s" and m["msg"].get("method") == "initialize")
     assert "inlineCompletion" not in init["params"]["capabilities"].get("textDocument", {}), (
-        "Neovim 0.11 is expected to lack inline completion (that is why the fallback answers)")
-    requests = [m["msg"] for m in messages if m["dir"] == "c2s" and m["msg"].get("method") == "textDocument/completion"]
+        "Neovim 0.11 is expected to lack inline completion (that is why the fallback answers)"
+    )
+    requests = [
+        m["msg"]
+        for m in messages
+        if m["dir"] == "c2s" and m["msg"].get("method") == "textDocument/completion"
+    ]
     assert requests, "no textDocument/completion request"
-    accepts = [m["msg"] for m in messages
-               if m["dir"] == "c2s" and m["msg"].get("method") == "workspace/executeCommand"]
+    accepts = [
+        m["msg"]
+        for m in messages
+        if m["dir"] == "c2s" and m["msg"].get("method") == "workspace/executeCommand"
+    ]
     assert accepts and accepts[0]["params"]["command"] == "ghostwise.accept"

@@ -48,29 +48,42 @@ def test_vscode_ghost_text(e2e_out) -> None:
     env["GW_STATS"] = "1" if stats.returncode == 0 else "0"  # `ghostwise stats` may not exist yet
     if os.environ.get("GHOSTWISE_UPDATE_SCREENSHOTS") == "1":
         env["GW_SCREENSHOT"] = str(REPO / "docs" / "images" / "vscode-ghost-text.png")
-    proc = subprocess.run(["node", str(E2E / "vscode" / "drive.mjs")], env=env, check=False, capture_output=True, text=True,
-                          timeout=420)
+    proc = subprocess.run(
+        ["node", str(E2E / "vscode" / "drive.mjs")],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=420,
+    )
     (e2e_out / "drive.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
     print(proc.stdout[-6000:])
     summary_line = [line for line in proc.stdout.splitlines() if line.startswith("GHOSTWISE_E2E_SUMMARY ")]
     summary = json.loads(summary_line[-1].split(" ", 1)[1]) if summary_line else {}
     assert proc.returncode == 0 and summary.get("ok"), (
         f"VS Code e2e failed: {summary.get('error') or proc.stderr[-2000:]}\n"
-        f"screenshot, LSP traffic and logs in {e2e_out}")
+        f"screenshot, LSP traffic and logs in {e2e_out}"
+    )
 
     # The drive checked the editor side; check the server side of the same run from the traffic.
     messages = read_tap(tap_log)
-    initialize = next(m["msg"] for m in messages if m["dir"] == "c2s" and m["msg"].get("method") == "initialize")
+    initialize = next(
+        m["msg"] for m in messages if m["dir"] == "c2s" and m["msg"].get("method") == "initialize"
+    )
     options = _flatten(initialize["params"]["initializationOptions"])
     assert set(options) == set(SETTINGS), "initializationOptions do not carry every server setting"
     assert options["logLevel"] == "debug"  # from the workspace's .vscode/settings.json
     assert initialize["params"]["capabilities"]["window"]["workDoneProgress"] is True
-    init = next(m["msg"] for m in messages if m["dir"] == "s2c" and "capabilities" in (m["msg"].get("result") or {}))
+    init = next(
+        m["msg"] for m in messages if m["dir"] == "s2c" and "capabilities" in (m["msg"].get("result") or {})
+    )
     caps = init["result"]["capabilities"]
     assert "inlineCompletionProvider" in caps
     assert "ghostwise.accept" in caps["executeCommandProvider"]["commands"]
     assert caps.get("positionEncoding", "utf-16") == "utf-16"  # VS Code only speaks utf-16
-    assert summary["acceptedLine"].startswith("    return ") and len(summary["acceptedLine"]) > len("    return ")
+    assert summary["acceptedLine"].startswith("    return ") and len(summary["acceptedLine"]) > len(
+        "    return "
+    )
     assert summary["burst"]["cancelled"] >= 1
     assert "unguided" in summary["statusBarUnguided"]
     if env["GW_STATS"] == "1":

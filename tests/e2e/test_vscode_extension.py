@@ -17,7 +17,14 @@ pytestmark = pytest.mark.timeout(1200)
 def test_typecheck_and_unit_tests() -> None:
     npm_ci(VSCODE_CLIENT)
     for script in ("typecheck", "test"):
-        proc = subprocess.run(["npm", "run", script], cwd=VSCODE_CLIENT, check=False, capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            ["npm", "run", script],
+            cwd=VSCODE_CLIENT,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         print(proc.stdout[-3000:])
         assert proc.returncode == 0, f"npm run {script} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
 
@@ -26,7 +33,13 @@ def test_vsix_builds_with_its_parts() -> None:
     vsix = build_vsix()
     with zipfile.ZipFile(vsix) as z:
         names = set(z.namelist())
-    for part in ("extension/package.json", "extension/dist/extension.js", "extension/media/icon.png",
-                 "extension/readme.md", "extension/changelog.md", "extension/LICENSE.txt"):
+    for part in (
+        "extension/package.json",
+        "extension/dist/extension.js",
+        "extension/media/icon.png",
+        "extension/readme.md",
+        "extension/changelog.md",
+        "extension/LICENSE.txt",
+    ):
         assert part in names, f"{part} missing from {vsix.name}: {sorted(names)}"
     assert not any("node_modules" in n or n.endswith(".ts") for n in names), "sources or node_modules packed"

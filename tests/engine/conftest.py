@@ -33,7 +33,11 @@ def make_doc(marked: str, *, name: str = "app.py", root: Path | None = WORKSPACE
     path = (root / name) if root is not None else None
     version = next(_versions)
     return Document(
-        uri=f"file:///test/{version}/{name}", version=version, text=text, cursor=cursor, path=path,
+        uri=f"file:///test/{version}/{name}",
+        version=version,
+        text=text,
+        cursor=cursor,
+        path=path,
         workspace_root=root,
     )
 

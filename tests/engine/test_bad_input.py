@@ -77,7 +77,9 @@ def test_huge_document_is_windowed_and_jedi_skipped(
 def test_path_outside_the_workspace_and_no_path(engine: PythonEngine, tmp_path: Path) -> None:
     for path, root in [(tmp_path / "elsewhere.py", WORKSPACE), (None, None)]:
         text = "import json\njson.\n"
-        document = Document(uri="untitled:1", version=1, text=text, cursor=len(text) - 1, path=path, workspace_root=root)
+        document = Document(
+            uri="untitled:1", version=1, text=text, cursor=len(text) - 1, path=path, workspace_root=root
+        )
         names = _member_names(engine, document)
         assert names is not None and "dumps" in names
 
@@ -108,7 +110,9 @@ def venv_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("configured", [False, True])
 def test_workspace_venv_packages_resolve(venv_workspace: Path, configured: bool) -> None:
     environment = str(venv_workspace / ".venv") if configured else ""
-    engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=20_000, python_environment=environment)))
+    engine = PythonEngine(
+        EngineSettings(jedi=JediSettings(timeout_ms=20_000, python_environment=environment))
+    )
     try:
         document = make_doc("import gw_only_in_venv\ngw_only_in_venv.|\n", root=venv_workspace)
         names = _member_names(engine, document)

@@ -169,7 +169,8 @@ def test_call_argument_when_the_whole_module_fails_to_parse(engine: PythonEngine
     )
     document = doc(marked)
     assert (
-        engine.trees.insert(engine.trees.parsed(document), document.cursor, "x").tree.root_node.type == "ERROR"
+        engine.trees.insert(engine.trees.parsed(document), document.cursor, "x").tree.root_node.type
+        == "ERROR"
     )
     site = engine.classify(document)
     assert site is not None and site.kind == "keyword_arg"
@@ -180,12 +181,15 @@ def test_call_argument_when_the_whole_module_fails_to_parse(engine: PythonEngine
     [
         ("from a.names import V, T, \\\n    |", "import_name"),
         (
-            "class Bar:\n    def __init__(self):\n        label.pack()\n        self.bar = ttk.Bar(\n            frame, |",
+            (
+                "class Bar:\n    def __init__(self):\n        label.pack()\n"
+                "        self.bar = ttk.Bar(\n            frame, |"
+            ),
             "keyword_arg",
         ),
         (
-            "class T:\n    def test_a(self):\n        self.flakes('''\n        x = 1\n        \"\"\"doc\"\"\"\n        ''', m.U)\n\n"
-            + "    def test_b(self):\n        x = self.|",
+            "class T:\n    def test_a(self):\n        self.flakes('''\n        x = 1\n"
+            '        """doc"""\n        \'\'\', m.U)\n\n' + "    def test_b(self):\n        x = self.|",
             "member",
         ),
         ("def f(self, size):\n    x = |", "name"),

@@ -17,8 +17,10 @@ def capabilities(*, inline: bool = True, progress: bool = True) -> types.ClientC
     return types.ClientCapabilities(
         text_document=types.TextDocumentClientCapabilities(
             inline_completion=types.InlineCompletionClientCapabilities() if inline else None,
-            completion=types.CompletionClientCapabilities()),
-        window=types.WindowClientCapabilities(work_done_progress=progress))
+            completion=types.CompletionClientCapabilities(),
+        ),
+        window=types.WindowClientCapabilities(work_done_progress=progress),
+    )
 
 
 def watch_status(client: LanguageClient) -> list[dict[str, Any]]:
@@ -32,14 +34,22 @@ def watch_status(client: LanguageClient) -> list[dict[str, Any]]:
     return statuses
 
 
-async def start(client: LanguageClient, *, options: dict[str, Any] | None = None, inline: bool = True,
-                root_uri: str | None = None) -> list[dict[str, Any]]:
+async def start(
+    client: LanguageClient,
+    *,
+    options: dict[str, Any] | None = None,
+    inline: bool = True,
+    root_uri: str | None = None,
+) -> list[dict[str, Any]]:
     """Initialize and wait until the model has loaded (or failed); return the statuses seen."""
     statuses = watch_status(client)
     # one llama.cpp thread: the server shares two cores with Jedi and the test client
     options = {"threads": 1, **(options or {})}
-    await client.initialize_session(types.InitializeParams(
-        capabilities=capabilities(inline=inline), initialization_options=options, root_uri=root_uri))
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(inline=inline), initialization_options=options, root_uri=root_uri
+        )
+    )
     for _ in range(600):
         if statuses and statuses[-1]["state"] in ("ready", "error"):
             return statuses
@@ -47,9 +57,14 @@ async def start(client: LanguageClient, *, options: dict[str, Any] | None = None
     raise TimeoutError(f"model did not load: {statuses}")
 
 
-def open_doc(client: LanguageClient, uri: str, text: str, language_id: str = "python", version: int = 1) -> None:
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text)))
+def open_doc(
+    client: LanguageClient, uri: str, text: str, language_id: str = "python", version: int = 1
+) -> None:
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text)
+        )
+    )
 
 
 def ghost_text(result: types.InlineCompletionList | None) -> str:
@@ -61,9 +76,15 @@ def ghost_text(result: types.InlineCompletionList | None) -> str:
     return text
 
 
-async def inline(client: LanguageClient, uri: str, line: int, character: int) -> types.InlineCompletionList | None:
-    result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=line, character=character),
-        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic)))
+async def inline(
+    client: LanguageClient, uri: str, line: int, character: int
+) -> types.InlineCompletionList | None:
+    result = await client.text_document_inline_completion_async(
+        types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=line, character=character),
+            context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+        )
+    )
     assert result is None or isinstance(result, types.InlineCompletionList), result
     return result

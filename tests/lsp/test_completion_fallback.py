@@ -1,4 +1,4 @@
-"""textDocument/completion fallback: one labelled item with a full-line edit, for clients without ghost text."""
+"""textDocument/completion fallback: one labelled full-line edit, for clients without ghost text."""
 
 from __future__ import annotations
 
@@ -19,8 +19,11 @@ async def client(lsp_client: LanguageClient):
 
 
 async def complete(client: LanguageClient) -> types.CompletionList | None:
-    result = await client.text_document_completion_async(types.CompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=1, character=11)))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=1, character=11)
+        )
+    )
     assert result is None or isinstance(result, types.CompletionList)
     return result
 

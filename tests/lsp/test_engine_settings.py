@@ -35,7 +35,9 @@ def side_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (site_packages,) = venv.glob("lib/python3*/site-packages")
     package = site_packages / "gw_side_only"
     package.mkdir()
-    (package / "__init__.py").write_text("WidgetCount = int\n\n\ndef frobnicate_widgets(count):\n    return count\n")
+    (package / "__init__.py").write_text(
+        "WidgetCount = int\n\n\ndef frobnicate_widgets(count):\n    return count\n"
+    )
     return venv
 
 
@@ -49,9 +51,12 @@ async def guidance_at_member_site(client: LanguageClient, uri: str) -> dict[str,
     """Open a new document ending at ``gw_side_only.f``; the guidance counters of its suggestion, which
     names the side package's ``frobnicate_widgets`` whenever the engine knew the site."""
     open_doc(client, uri, TEXT)
-    result = await client.text_document_completion_async(types.CompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri),
-        position=types.Position(line=TEXT.count("\n"), character=len(TEXT.rsplit("\n", 1)[-1]))))
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=types.Position(line=TEXT.count("\n"), character=len(TEXT.rsplit("\n", 1)[-1])),
+        )
+    )
     assert isinstance(result, types.CompletionList) and result.items, result
     data = result.items[0].data
     assert data is not None and data["stats"]["guided"], data
@@ -62,22 +67,32 @@ async def guidance_at_member_site(client: LanguageClient, uri: str) -> dict[str,
     return guidance
 
 
-async def test_python_environment_at_initialize(client: LanguageClient, side_venv: Path, tmp_path: Path) -> None:
+async def test_python_environment_at_initialize(
+    client: LanguageClient, side_venv: Path, tmp_path: Path
+) -> None:
     interpreter = side_venv / "bin" / "python"  # what VS Code sends: the selected interpreter
-    statuses = await start(client, inline=False, root_uri=tmp_path.as_uri(),
-                           options={**OPTIONS, "pythonEnvironment": str(interpreter)})
+    statuses = await start(
+        client,
+        inline=False,
+        root_uri=tmp_path.as_uri(),
+        options={**OPTIONS, "pythonEnvironment": str(interpreter)},
+    )
     assert statuses[-1]["state"] == "ready", statuses
     guidance = await guidance_at_member_site(client, (tmp_path / "init.py").as_uri())
     assert guidance["unknown_sites"] == 0, guidance
 
 
 async def test_python_environment_through_did_change_configuration(
-        client: LanguageClient, side_venv: Path, tmp_path: Path) -> None:
+    client: LanguageClient, side_venv: Path, tmp_path: Path
+) -> None:
     statuses = await start(client, inline=False, root_uri=tmp_path.as_uri(), options=OPTIONS)
     assert statuses[-1]["state"] == "ready", statuses
     before = await guidance_at_member_site(client, (tmp_path / "before.py").as_uri())
     assert before["unknown_sites"] >= 1, before  # the server's own interpreter has no gw_side_only
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"ghostwise": {**OPTIONS, "pythonEnvironment": str(side_venv)}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"ghostwise": {**OPTIONS, "pythonEnvironment": str(side_venv)}}
+        )
+    )
     after = await guidance_at_member_site(client, (tmp_path / "after.py").as_uri())
     assert after["unknown_sites"] == 0, after

@@ -65,11 +65,19 @@ async def test_multiline_after_block_opener(client: LanguageClient) -> None:
 
 async def test_incremental_edits_are_seen(client: LanguageClient) -> None:
     open_doc(client, URI, "import os\n")
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
-        content_changes=[types.TextDocumentContentChangePartial(
-            range=types.Range(start=types.Position(line=1, character=0), end=types.Position(line=1, character=0)),
-            text="print(os.getcwd(")]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(
+                        start=types.Position(line=1, character=0), end=types.Position(line=1, character=0)
+                    ),
+                    text="print(os.getcwd(",
+                )
+            ],
+        )
+    )
     result = await inline(client, URI, 1, len("print(os.getcwd("))
     # the suffix is empty, the line is mid-statement: a one-line closing of the call
     assert "\n" not in ghost_text(result)
@@ -88,8 +96,10 @@ async def test_cancel_request_answers_request_cancelled(client: LanguageClient) 
     text = "class Matrix:\n    def __init__(self, rows):\n        "
     open_doc(client, URI, text, version=3)
     params = types.InlineCompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(line=2, character=8),
-        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked))
+        text_document=types.TextDocumentIdentifier(uri=URI),
+        position=types.Position(line=2, character=8),
+        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
+    )
     future = client.protocol.send_request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id="to-cancel")
     await asyncio.sleep(0.3)  # generation is running by now
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="to-cancel"))

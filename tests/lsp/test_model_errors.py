@@ -26,8 +26,12 @@ def bad_models(tmp: Path) -> dict[str, Path]:
     not_gguf.write_text("this is not a model")
     truncated = tmp / "truncated.gguf"
     truncated.write_bytes(b"GGUF\x03\x00\x00\x00")
-    return {"missing": tmp / "no-such-model.gguf", "not_gguf": not_gguf, "truncated": truncated,
-            "directory": tmp}
+    return {
+        "missing": tmp / "no-such-model.gguf",
+        "not_gguf": not_gguf,
+        "truncated": truncated,
+        "directory": tmp,
+    }
 
 
 @pytest.mark.parametrize("case", ["missing", "not_gguf", "truncated", "directory"])
@@ -44,8 +48,9 @@ async def test_unusable_model_is_reported_once(client: LanguageClient, tmp_path:
 async def test_fixing_the_setting_loads_the_model(client: LanguageClient, tmp_path: Path) -> None:
     statuses = await start(client, options={"model": str(tmp_path / "missing.gguf")})
     assert statuses[-1]["state"] == "error"
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"ghostwise": {"model": "default"}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"ghostwise": {"model": "default"}})
+    )
     for _ in range(600):
         if statuses[-1]["state"] == "ready":
             break

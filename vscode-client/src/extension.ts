@@ -96,7 +96,9 @@ class Ghostwise implements vscode.Disposable {
       initializationOptions: () => this.settings(),
     };
     const client = new LanguageClient('ghostwise', 'ghostwise', serverOptions, clientOptions);
-    client.registerFeature(new StatusProgressFeature(client, (value) => this.setState(status.onProgress(this.state, value))));
+    client.registerFeature(
+      new StatusProgressFeature(client, (value) => this.setState(status.onProgress(this.state, value))),
+    );
     client.onNotification(STATUS_NOTIFICATION, (params: status.StatusParams) =>
       this.setState(status.onStatusNotification(this.state, params)),
     );
@@ -155,7 +157,7 @@ class Ghostwise implements vscode.Disposable {
       if (impact.reload) this.output.info('model settings changed: the server reloads the model');
       await this.client.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(settings));
       if (this.state.kind === 'ready') {
-        const guided = (settings['guided'] as { enabled?: boolean } | undefined)?.enabled !== false;
+        const guided = (settings.guided as { enabled?: boolean } | undefined)?.enabled !== false;
         this.setState({ ...this.state, guided });
       }
     }
@@ -165,7 +167,10 @@ class Ghostwise implements vscode.Disposable {
     if (this.resolved?.source === 'setting') {
       this.interpreter = await selectedInterpreter(vscode.window.activeTextEditor?.document.uri);
       if (this.client?.isRunning()) {
-        await this.client.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(this.settings()));
+        await this.client.sendNotification(
+          'workspace/didChangeConfiguration',
+          didChangeConfigurationParams(this.settings()),
+        );
       }
     } else {
       await this.restart();
@@ -192,7 +197,9 @@ class Ghostwise implements vscode.Disposable {
 
   async showStats(): Promise<void> {
     if (!this.resolved) {
-      void vscode.window.showErrorMessage('ghostwise: the server command is not known, so stats cannot be built. Fix the server first.');
+      void vscode.window.showErrorMessage(
+        'ghostwise: the server command is not known, so stats cannot be built. Fix the server first.',
+      );
       return;
     }
     const file = path.join(os.tmpdir(), `ghostwise-stats-${process.pid}.html`);
@@ -205,7 +212,11 @@ class Ghostwise implements vscode.Disposable {
           execFile(command, args, { timeout: 120_000 }, (error, _stdout, stderr) => {
             if (error) {
               this.output.error(`stats failed: ${error.message}\n${stderr}`);
-              void vscode.window.showErrorMessage(`ghostwise: building stats failed (${error.message.split('\n')[0]}). See the output.`, 'Show Output')
+              void vscode.window
+                .showErrorMessage(
+                  `ghostwise: building stats failed (${error.message.split('\n')[0]}). See the output.`,
+                  'Show Output',
+                )
                 .then((choice) => choice && this.showOutput());
               resolve(false);
             } else {
@@ -226,12 +237,19 @@ class Ghostwise implements vscode.Disposable {
   async showMenu(): Promise<void> {
     const guided = vscode.workspace.getConfiguration(SECTION).get<boolean>('guided.enabled', true);
     const items: (vscode.QuickPickItem & { command: string })[] = [
-      { label: `$(sparkle) ${guided ? 'Turn guided decoding off' : 'Turn guided decoding on'}`, description: `now ${guided ? 'on' : 'off'}`, command: 'ghostwise.toggleGuided' },
+      {
+        label: `$(sparkle) ${guided ? 'Turn guided decoding off' : 'Turn guided decoding on'}`,
+        description: `now ${guided ? 'on' : 'off'}`,
+        command: 'ghostwise.toggleGuided',
+      },
       { label: '$(debug-restart) Restart server', command: 'ghostwise.restartServer' },
       { label: '$(output) Show output', command: 'ghostwise.showOutput' },
       { label: '$(graph) Open completion stats', command: 'ghostwise.showStats' },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: status.render(this.state).tooltip, placeHolder: 'ghostwise' });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: status.render(this.state).tooltip,
+      placeHolder: 'ghostwise',
+    });
     if (picked) await vscode.commands.executeCommand(picked.command);
   }
 

@@ -7,9 +7,9 @@ const PYTHON_EXTENSION_ID = 'ms-python.python';
 interface PythonApi {
   readonly environments?: {
     getActiveEnvironmentPath(resource?: vscode.Uri): { readonly id: string; readonly path: string };
-    resolveEnvironment(env: { readonly id: string; readonly path: string } | string): Promise<
-      { readonly executable: { readonly uri?: vscode.Uri | undefined } } | undefined
-    >;
+    resolveEnvironment(
+      env: { readonly id: string; readonly path: string } | string,
+    ): Promise<{ readonly executable: { readonly uri?: vscode.Uri | undefined } } | undefined>;
     readonly onDidChangeActiveEnvironmentPath: vscode.Event<unknown>;
   };
 }

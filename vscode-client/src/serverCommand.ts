@@ -47,15 +47,18 @@ function pathModule(platform: NodeJS.Platform): typeof path.posix {
 
 function executableNames(name: string, platform: NodeJS.Platform, env: ResolveInputs['env']): string[] {
   if (platform !== 'win32') return [name];
-  const exts = (env['PATHEXT'] ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean);
+  const exts = (env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';').filter(Boolean);
   return [name, ...exts.map((ext) => name + ext.toLowerCase())];
 }
 
 /** Looks `name` up on PATH like a shell would; `undefined` when not found. */
-export function which(name: string, inputs: Pick<ResolveInputs, 'platform' | 'isExecutable' | 'env'>): string | undefined {
+export function which(
+  name: string,
+  inputs: Pick<ResolveInputs, 'platform' | 'isExecutable' | 'env'>,
+): string | undefined {
   const p = pathModule(inputs.platform);
   const delimiter = inputs.platform === 'win32' ? ';' : ':';
-  const pathVar = inputs.env['PATH'] ?? inputs.env['Path'] ?? '';
+  const pathVar = inputs.env.PATH ?? inputs.env.Path ?? '';
   for (const dir of pathVar.split(delimiter)) {
     if (!dir) continue;
     for (const candidate of executableNames(name, inputs.platform, inputs.env)) {
@@ -67,7 +70,10 @@ export function which(name: string, inputs: Pick<ResolveInputs, 'platform' | 'is
 }
 
 /** `ghostwise` in the folder of a Python interpreter (a venv's `bin/` or `Scripts\`). */
-export function besideInterpreter(interpreter: string, inputs: Pick<ResolveInputs, 'platform' | 'isExecutable' | 'env'>): string | undefined {
+export function besideInterpreter(
+  interpreter: string,
+  inputs: Pick<ResolveInputs, 'platform' | 'isExecutable' | 'env'>,
+): string | undefined {
   const p = pathModule(inputs.platform);
   const dir = p.dirname(interpreter);
   const dirs = inputs.platform === 'win32' ? [dir, p.join(dir, 'Scripts')] : [dir];
@@ -85,9 +91,8 @@ function withStdio(args: readonly string[]): string[] {
 }
 
 export function resolveServerCommand(inputs: ResolveInputs): CommandResolution {
-  const configured = (inputs.configured ?? []).filter((part) => typeof part === 'string');
-  if (configured.length > 0 && configured[0]!.trim() !== '') {
-    const [first, ...rest] = configured as [string, ...string[]];
+  const [first, ...rest] = (inputs.configured ?? []).filter((part) => typeof part === 'string');
+  if (first !== undefined && first.trim() !== '') {
     const p = pathModule(inputs.platform);
     const command = p.isAbsolute(first) ? (inputs.isExecutable(first) ? first : undefined) : which(first, inputs);
     if (command === undefined) {
@@ -105,8 +110,12 @@ export function resolveServerCommand(inputs: ResolveInputs): CommandResolution {
   }
   const onPath = which(SERVER_EXECUTABLE, inputs);
   if (onPath !== undefined) return { ok: true, command: onPath, args: [STDIO_FLAG], source: 'path' };
-  const where = inputs.pythonInterpreter ? `next to the selected Python interpreter (${inputs.pythonInterpreter}) or on PATH` : 'on PATH';
-  const install = inputs.pythonInterpreter ? `"${inputs.pythonInterpreter}" -m pip install ghostwise` : 'pip install ghostwise';
+  const where = inputs.pythonInterpreter
+    ? `next to the selected Python interpreter (${inputs.pythonInterpreter}) or on PATH`
+    : 'on PATH';
+  const install = inputs.pythonInterpreter
+    ? `"${inputs.pythonInterpreter}" -m pip install ghostwise`
+    : 'pip install ghostwise';
   return {
     ok: false,
     message: `The ghostwise language server was not found ${where}.`,

@@ -47,7 +47,9 @@ export type ServerSettings = { [key: string]: JsonValue };
 export type SettingReader = (key: string) => unknown;
 
 function isJsonScalar(value: unknown): value is string | number | boolean {
-  return typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  return (
+    typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+  );
 }
 
 /**
@@ -72,8 +74,9 @@ export function toServerSettings(read: SettingReader, pythonInterpreter?: string
 
 function setDotted(target: ServerSettings, dotted: string, value: JsonValue): void {
   const parts = dotted.split('.');
+  const last = parts.pop() ?? dotted;
   let node = target;
-  for (const part of parts.slice(0, -1)) {
+  for (const part of parts) {
     const child = node[part];
     if (child === undefined || child === null || typeof child !== 'object' || Array.isArray(child)) {
       const fresh: ServerSettings = {};
@@ -83,7 +86,7 @@ function setDotted(target: ServerSettings, dotted: string, value: JsonValue): vo
       node = child;
     }
   }
-  node[parts[parts.length - 1]!] = value;
+  node[last] = value;
 }
 
 /** The `workspace/didChangeConfiguration` params the server expects. */

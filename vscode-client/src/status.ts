@@ -26,7 +26,12 @@ export interface ProgressValue {
 export type Status =
   | { readonly kind: 'stopped'; readonly message: string }
   | { readonly kind: 'starting' }
-  | { readonly kind: 'loading'; readonly model: string; readonly message: string; readonly percentage?: number | undefined }
+  | {
+      readonly kind: 'loading';
+      readonly model: string;
+      readonly message: string;
+      readonly percentage?: number | undefined;
+    }
   | { readonly kind: 'ready'; readonly model: string; readonly guided: boolean }
   | { readonly kind: 'error'; readonly model: string; readonly message: string };
 
@@ -90,7 +95,11 @@ function clampPercentage(value: number): number {
 /** `default`, `/path/to/Foo-Q4.gguf`, `hf:owner/repo/Foo-Q4.gguf` → a short display name. */
 export function modelDisplayName(model: string): string {
   if (!model) return 'model';
-  const last = model.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? model;
+  const last =
+    model
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? model;
   const name = last.startsWith('hf:') ? last.slice(3) : last;
   return name.replace(/\.gguf$/i, '') || model;
 }

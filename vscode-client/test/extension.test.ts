@@ -14,7 +14,7 @@ function context(): vscode.ExtensionContext {
 describe('activate without a server', () => {
   beforeEach(() => {
     resetMock();
-    process.env['PATH'] = '/nonexistent-ghostwise-test-dir';
+    process.env.PATH = '/nonexistent-ghostwise-test-dir';
   });
 
   it('registers the commands, shows a stopped status and a notification with a fix', async () => {
@@ -47,7 +47,9 @@ describe('activate without a server', () => {
   it('toggles guided decoding in the user settings', async () => {
     await activate(context());
     await vscode.commands.executeCommand('ghostwise.toggleGuided');
-    expect(mock.updates).toEqual([{ key: 'ghostwise.guided.enabled', value: false, target: vscode.ConfigurationTarget.Global }]);
+    expect(mock.updates).toEqual([
+      { key: 'ghostwise.guided.enabled', value: false, target: vscode.ConfigurationTarget.Global },
+    ]);
     await vscode.commands.executeCommand('ghostwise.toggleGuided');
     expect(mock.updates[1]).toMatchObject({ value: true });
     await deactivate();
@@ -97,7 +99,11 @@ describe('activate with a server', () => {
     await activate(context());
     const item = mock.statusBarItems[0]!;
     client().serverNotifies('ghostwise/status', { state: 'loading', model: 'default', guided: true, message: '' });
-    client().serverProgress('t1', { kind: 'begin', title: 'Loading model', percentage: 0 }, { kind: 'report', percentage: 60 });
+    client().serverProgress(
+      't1',
+      { kind: 'begin', title: 'Loading model', percentage: 0 },
+      { kind: 'report', percentage: 60 },
+    );
     expect(item.text).toBe('$(loading~spin) ghostwise 60%');
     client().serverProgress('t1', { kind: 'end' });
     client().serverNotifies('ghostwise/status', { state: 'ready', model: 'default', guided: true, message: '' });
@@ -115,7 +121,10 @@ describe('activate with a server', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(LanguageClient.instances).toHaveLength(1);
     expect(client().sent).toEqual([
-      { method: 'workspace/didChangeConfiguration', params: { settings: { ghostwise: { guided: { enabled: false } } } } },
+      {
+        method: 'workspace/didChangeConfiguration',
+        params: { settings: { ghostwise: { guided: { enabled: false } } } },
+      },
     ]);
     expect(mock.statusBarItems[0]!.text).toBe('$(circle-outline) default · unguided');
     await deactivate();
@@ -153,7 +162,7 @@ describe('activate with the Python extension', () => {
     changed = new vscode.EventEmitter<unknown>();
     resetMock();
     LanguageClient.instances.length = 0;
-    process.env['PATH'] = '/nonexistent-ghostwise-test-dir';
+    process.env.PATH = '/nonexistent-ghostwise-test-dir';
     venv = mkdtempSync(path.join(tmpdir(), 'gw-venv-'));
     mkdirSync(path.join(venv, 'bin'));
     for (const name of ['python', 'ghostwise']) {
@@ -185,7 +194,9 @@ describe('activate with the Python extension', () => {
     await activate(context());
     const client = LanguageClient.instances[0]!;
     expect(client.serverOptions).toEqual({ command: path.join(venv, 'bin', 'ghostwise'), args: ['--stdio'] });
-    expect(client.clientOptions.initializationOptions()).toEqual({ pythonEnvironment: path.join(venv, 'bin', 'python') });
+    expect(client.clientOptions.initializationOptions()).toEqual({
+      pythonEnvironment: path.join(venv, 'bin', 'python'),
+    });
     expect(mock.errorMessages).toEqual([]);
     await deactivate();
   });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { resolveServerCommand, statsCommand, which } from '../src/serverCommand';
 
-const fs = (...files: string[]) => (file: string) => files.includes(file);
+const fs =
+  (...files: string[]) =>
+  (file: string) =>
+    files.includes(file);
 const posix = { platform: 'linux' as const, env: { PATH: '/usr/local/bin:/usr/bin' } };
 
 describe('resolveServerCommand', () => {
@@ -21,11 +24,20 @@ describe('resolveServerCommand', () => {
       configured: ['python3', '-m', 'lsp_server', '--stdio'],
       isExecutable: fs('/usr/bin/python3'),
     });
-    expect(r).toEqual({ ok: true, command: '/usr/bin/python3', args: ['-m', 'lsp_server', '--stdio'], source: 'setting' });
+    expect(r).toEqual({
+      ok: true,
+      command: '/usr/bin/python3',
+      args: ['-m', 'lsp_server', '--stdio'],
+      source: 'setting',
+    });
   });
 
   it('reports a configured command that does not exist, with a fix', () => {
-    const r = resolveServerCommand({ ...posix, configured: ['/nope/ghostwise'], isExecutable: fs('/usr/bin/ghostwise') });
+    const r = resolveServerCommand({
+      ...posix,
+      configured: ['/nope/ghostwise'],
+      isExecutable: fs('/usr/bin/ghostwise'),
+    });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.message).toContain('/nope/ghostwise');
@@ -76,7 +88,12 @@ describe('resolveServerCommand', () => {
       pythonInterpreter: 'C:\\p\\.venv\\Scripts\\python.exe',
       isExecutable: fs('C:\\p\\.venv\\Scripts\\ghostwise.exe'),
     });
-    expect(r).toEqual({ ok: true, command: 'C:\\p\\.venv\\Scripts\\ghostwise.exe', args: ['--stdio'], source: 'python' });
+    expect(r).toEqual({
+      ok: true,
+      command: 'C:\\p\\.venv\\Scripts\\ghostwise.exe',
+      args: ['--stdio'],
+      source: 'python',
+    });
   });
 });
 
@@ -91,12 +108,17 @@ describe('which', () => {
 
 describe('statsCommand', () => {
   it('reuses the server executable without --stdio', () => {
-    expect(statsCommand({ ok: true, command: '/v/bin/ghostwise', args: ['--stdio'], source: 'python' }, '/tmp/s.html')).toEqual({
+    expect(
+      statsCommand({ ok: true, command: '/v/bin/ghostwise', args: ['--stdio'], source: 'python' }, '/tmp/s.html'),
+    ).toEqual({
       command: '/v/bin/ghostwise',
       args: ['stats', '--html', '/tmp/s.html'],
     });
     expect(
-      statsCommand({ ok: true, command: '/usr/bin/python3', args: ['-m', 'lsp_server', '--stdio'], source: 'setting' }, 'f.html'),
+      statsCommand(
+        { ok: true, command: '/usr/bin/python3', args: ['-m', 'lsp_server', '--stdio'], source: 'setting' },
+        'f.html',
+      ),
     ).toEqual({ command: '/usr/bin/python3', args: ['-m', 'lsp_server', 'stats', '--html', 'f.html'] });
   });
 });

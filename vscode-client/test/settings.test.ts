@@ -60,7 +60,9 @@ describe('toServerSettings', () => {
     expect(toServerSettings((key) => (key === 'pythonEnvironment' ? '' : undefined), '/p/.venv/bin/python')).toEqual({
       pythonEnvironment: '/p/.venv/bin/python',
     });
-    expect(toServerSettings((key) => (key === 'pythonEnvironment' ? '/other' : undefined), '/p/.venv/bin/python')).toEqual({
+    expect(
+      toServerSettings((key) => (key === 'pythonEnvironment' ? '/other' : undefined), '/p/.venv/bin/python'),
+    ).toEqual({
       pythonEnvironment: '/other',
     });
   });
@@ -81,14 +83,22 @@ describe('configurationImpact', () => {
   const affects = (changed: string[]) => (section: string) => changed.includes(section);
   it('sends settings without restart for live keys', () => {
     expect(configurationImpact(affects(['ghostwise.maxMs']))).toEqual({ server: true, reload: false, restart: false });
-    expect(configurationImpact(affects(['ghostwise.guided.enabled']))).toEqual({ server: true, reload: false, restart: false });
+    expect(configurationImpact(affects(['ghostwise.guided.enabled']))).toEqual({
+      server: true,
+      reload: false,
+      restart: false,
+    });
   });
   it('flags model reloads', () => {
     expect(configurationImpact(affects(['ghostwise.model']))).toEqual({ server: true, reload: true, restart: false });
     expect(configurationImpact(affects(['ghostwise.nCtx']))).toEqual({ server: true, reload: true, restart: false });
   });
   it('restarts the process only for the server command', () => {
-    expect(configurationImpact(affects(['ghostwise.server.command']))).toEqual({ server: false, reload: false, restart: true });
+    expect(configurationImpact(affects(['ghostwise.server.command']))).toEqual({
+      server: false,
+      reload: false,
+      restart: true,
+    });
   });
   it('ignores other sections and trace changes', () => {
     expect(configurationImpact(affects(['editor.fontSize', 'ghostwise.trace.server']))).toEqual({

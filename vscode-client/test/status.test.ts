@@ -17,7 +17,12 @@ describe('status transitions', () => {
   });
 
   it('goes loading → progress → ready', () => {
-    let s: Status = onStatusNotification(INITIAL_STATUS, { state: 'loading', model: 'default', guided: true, message: 'loading model' });
+    let s: Status = onStatusNotification(INITIAL_STATUS, {
+      state: 'loading',
+      model: 'default',
+      guided: true,
+      message: 'loading model',
+    });
     expect(s).toEqual({ kind: 'loading', model: 'default', message: 'loading model', percentage: undefined });
     s = onProgress(s, { kind: 'begin', title: 'Loading model', percentage: 0 });
     s = onProgress(s, { kind: 'report', message: 'reading weights', percentage: 42.4 });
@@ -26,7 +31,12 @@ describe('status transitions', () => {
     expect(render(s).tooltip).toContain('reading weights');
     s = onProgress(s, { kind: 'end' });
     expect(s).toMatchObject({ kind: 'loading', percentage: 100 });
-    s = onStatusNotification(s, { state: 'ready', model: '/models/gemma-3-270m-it-Q4_K_M.gguf', guided: true, message: '' });
+    s = onStatusNotification(s, {
+      state: 'ready',
+      model: '/models/gemma-3-270m-it-Q4_K_M.gguf',
+      guided: true,
+      message: '',
+    });
     expect(s).toEqual({ kind: 'ready', model: '/models/gemma-3-270m-it-Q4_K_M.gguf', guided: true });
     expect(render(s).text).toBe('$(sparkle) gemma-3-270m-it-Q4_K_M · guided');
     expect(render(s).severity).toBe('normal');
@@ -39,7 +49,12 @@ describe('status transitions', () => {
   });
 
   it('shows errors with their message', () => {
-    const s = onStatusNotification(INITIAL_STATUS, { state: 'error', model: 'x.gguf', guided: true, message: 'file not found' });
+    const s = onStatusNotification(INITIAL_STATUS, {
+      state: 'error',
+      model: 'x.gguf',
+      guided: true,
+      message: 'file not found',
+    });
     expect(s).toEqual({ kind: 'error', model: 'x.gguf', message: 'file not found' });
     expect(render(s)).toMatchObject({ text: '$(error) ghostwise', severity: 'error' });
     expect(render(s).tooltip).toContain('file not found');

@@ -23,7 +23,9 @@ export class EventEmitter<T> {
 export class Disposable {
   constructor(private readonly fn: () => void = () => undefined) {}
   static from(...items: { dispose(): unknown }[]): Disposable {
-    return new Disposable(() => items.forEach((i) => i.dispose()));
+    return new Disposable(() => {
+      for (const item of items) item.dispose();
+    });
   }
   dispose(): void {
     this.fn();
@@ -35,7 +37,10 @@ export class ThemeColor {
 }
 
 export class Uri {
-  private constructor(readonly scheme: string, readonly fsPath: string) {}
+  private constructor(
+    readonly scheme: string,
+    readonly fsPath: string,
+  ) {}
   static file(p: string): Uri {
     return new Uri('file', p);
   }
@@ -168,7 +173,9 @@ export const workspace = {
       update: async (key: string, value: unknown, target: ConfigurationTarget) => {
         mock.updates.push({ key: full(key), value, target });
         mock.settings.set(full(key), value);
-        mock.configurationListeners.fire({ affectsConfiguration: (s: string) => full(key) === s || full(key).startsWith(`${s}.`) });
+        mock.configurationListeners.fire({
+          affectsConfiguration: (s: string) => full(key) === s || full(key).startsWith(`${s}.`),
+        });
       },
     };
   },
