@@ -8,6 +8,7 @@ an exception (including ``RecursionError``) or a time-out is *unknown* (None), l
 
 from __future__ import annotations
 
+import keyword
 import logging
 import sys
 import threading
@@ -28,6 +29,8 @@ from completion_engine.protocol import Candidates, Document, Site
 log = logging.getLogger(__name__)
 
 _VENV_NAMES = (".venv", "venv", "env", ".env")
+# Where a bare name may stand, a keyword is syntax, never an unknown name: the checks judge it.
+_KEYWORDS = frozenset(keyword.kwlist + keyword.softkwlist)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -205,7 +208,8 @@ class JediBackend:
             column,
             elapsed_ms,
         )
-        return SortedNames([*names, *site.local_names])
+        keywords = _KEYWORDS if site.kind in ("name", "keyword_arg") else ()
+        return SortedNames([*names, *site.local_names, *keywords])
 
     def _complete(
         self, doc: Document, generated: str, line: int, column: int, text: str | None = None

@@ -131,6 +131,8 @@ class GuidedPolicy:
     def _state(self, text: str) -> _State:
         run = ident_run(text[::-1])
         point = len(text) - run
+        if text[point:point + 1].isdigit():  # a number being written, not an identifier: no site
+            return _State(info=None, s="")
         info = self._site(text[:point])
         return _State(info=info, s=(info.typed if info else "") + text[point:])
 

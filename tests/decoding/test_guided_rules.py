@@ -18,20 +18,22 @@ from tests.decoding.scripted_model import Script, ScriptedModel
 
 GEN = GenerationSettings(max_tokens=12, max_lines=1, max_ms=10_000)
 DEFAULT_GUIDANCE = GuidanceSettings()
-PIECES = ["obj", ".", "al", "alph", "a", "alpha", "beta", "gamma", "(", ")", "\n", " ", "x", "pha", "zzz"]
+PIECES = ["obj", ".", "al", "alph", "a", "alpha", "beta", "gamma", "(", ")", "\n", " ", "x", "pha", "zzz", "1", "2"]
 
 
 class MemberGuide:
-    """A guide with one member site right after ``obj.`` (names given), nothing elsewhere."""
+    """A guide with one site at the cursor (a member site after ``obj.`` unless ``kind`` says otherwise),
+    nothing elsewhere."""
 
-    def __init__(self, names: Sequence[str]) -> None:
+    def __init__(self, names: Sequence[str], kind: str = "member") -> None:
         self.names = SortedNames(names)
+        self.kind = kind
         self.calls = 0
 
     def site(self, generated: str) -> SiteInfo | None:
         self.calls += 1
         if generated == "":
-            return SiteInfo(kind="member", typed="", names=self.names, queried=self.calls == 1)
+            return SiteInfo(kind=self.kind, typed="", names=self.names, queried=self.calls == 1)
         return None
 
     def check(self, suggestion: str) -> CheckReport:
@@ -148,3 +150,14 @@ def test_memoization_switch() -> None:
 def test_pruning_switch_keeps_the_models_choice() -> None:
     text, stats = run(prefers("zzz", "beta"), ["beta"], guidance=GuidanceSettings(pruning=False))
     assert text.startswith("zzz") and stats.pruned == 0
+
+
+def test_a_number_at_a_bare_name_site_is_not_an_identifier() -> None:
+    # "1" passes where a name may start, and what follows a number is not checked against the names
+    def script(text: str) -> dict[str, float]:
+        return {"1": 10, "alpha": 5} if text.endswith("obj.") else {"\n": 10, "2": 5}
+
+    text, stats = run(script, MemberGuide(["alpha"], kind="name"))
+    assert text == "1" and stats.pruned == 0 and stats.backoffs == 0
+    text, stats = run(script, MemberGuide(["alpha"]))  # after a member's dot a number is wrong
+    assert text.startswith("alpha")

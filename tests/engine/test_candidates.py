@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import keyword
+
 import pytest
 
 from completion_engine import Document, PythonEngine
@@ -168,3 +170,18 @@ def test_shared_inference_state_sees_the_new_version(engine: PythonEngine) -> No
         assert found is not None
         answers.append("take" in found.names.names(""))
     assert answers == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    "marked", ["def f(depth):\n    depth += |\n", "def f(xs):\n    return sorted(xs, key=|)\n"]
+)
+def test_every_keyword_is_a_name_where_a_bare_name_may_stand(
+    engine: PythonEngine, doc: MakeDoc, marked: str
+) -> None:
+    names = _names(engine, doc, marked)
+    assert names is not None and set(keyword.kwlist) <= names, set(keyword.kwlist) - (names or set())
+
+
+def test_members_list_no_keywords(engine: PythonEngine, doc: MakeDoc) -> None:
+    names = _names(engine, doc, "import os\nos.|\n")
+    assert names is not None and "lambda" not in names and "not" not in names
