@@ -22,8 +22,16 @@ import pyflakes.messages
 
 from completion_engine.lines import line_start
 from completion_engine.protocol import Document
-from completion_engine.text import clean_text, code_chars
-from completion_engine.trees import Frame, Parsed, TreeCache, error_nodes, frames_at
+from completion_engine.text import CODE, clean_text, code_chars
+from completion_engine.trees import (
+    Frame,
+    Parsed,
+    TreeCache,
+    error_nodes,
+    frames_at,
+    frames_before,
+    path_before,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +75,7 @@ def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> str | None:
     text = parsed.text
     head = text[line_start(text, cursor) : cursor]
     indent = len(head) - len(head.lstrip(" \t"))
-    frames = list(frames_at(parsed.tree, parsed.byte_offset(cursor)))
+    frames = list(frames_before(parsed, cursor) or CODE)
     closable = max(0, _open_brackets(parsed, cursor) - _suffix_closes(text, cursor, list(frames)))
     depth = 0
     for i, ch in code_chars(suggestion, frames, "()[]{}\n"):
@@ -120,23 +128,51 @@ def _suffix_closes(text: str, cursor: int, frames: list[Frame]) -> int:
     return closes
 
 
-def names_reason(doc: Document, suggestion: str) -> str | None:
-    """A reason naming undefined names used inside the suggestion and nowhere else undefined.
+def names_reason(trees: TreeCache, doc: Document, suggestion: str, max_chars: int = 40_000) -> str | None:
+    """A reason naming the names the suggestion uses that are defined nowhere.
 
-    One pyflakes pass over the new text: names undefined on the suggestion's lines, minus names
-    also undefined on other lines (already a problem of the document, e.g. from ``exec``).
-    None when the new text does not compile (the syntax check reports that).
+    One pyflakes pass over the innermost function around the cursor (else the top-level statement),
+    dedented, with the suggestion in it: names undefined on the suggestion's lines, minus names also
+    undefined on its other lines (already a problem of the document) and minus every word of the
+    document (bound in an enclosing scope, or later in the file). None when that text does not compile
+    (the syntax check reports that), or when the function is over ``max_chars`` long.
     """
-    text, cursor = clean_text(doc.text), doc.cursor
-    found = _undefined(text[:cursor] + clean_text(suggestion) + text[cursor:], doc.uri)
+    scope = _enclosing_scope(trees.parsed(doc), doc.cursor, clean_text(suggestion))
+    if scope is None or len(scope[0]) > max_chars:
+        return None
+    source, first_line = scope
+    found = _undefined(source, doc.uri)
     if found is None:
         return None
-    first_line = text.count("\n", 0, cursor) + 1
     last_line = first_line + suggestion.count("\n")
     inside = {name for name, line in found if first_line <= line <= last_line}
     outside = {name for name, line in found if not first_line <= line <= last_line}
-    new = sorted(inside - outside)
+    new = sorted(inside - outside - trees.words(doc))
     return f"undefined name(s): {', '.join(new)}" if new else None
+
+
+def _enclosing_scope(parsed: Parsed, cursor: int, suggestion: str) -> tuple[str, int] | None:
+    """The innermost function holding the cursor (else the top-level statement) with ``suggestion``
+    inserted, dedented to column 0, and the 1-based line of the cursor in it."""
+    at = parsed.byte_offset(cursor)
+    chain = path_before(parsed.tree.root_node, at)
+    functions = [n for n in chain if n.type == "function_definition"]
+    node = functions[-1] if functions else (chain[1] if len(chain) > 1 else None)
+    if node is None:
+        return None
+    if node.parent is not None and node.parent.type == "decorated_definition":
+        node = node.parent
+    source = parsed.source
+    begin = source.rfind(b"\n", 0, node.start_byte) + 1
+    indent = node.start_byte - begin
+    end = max(node.end_byte, at)
+    data = source[begin:at] + suggestion.encode("utf-8") + source[at:end]
+    lines = data.decode("utf-8", "replace").split("\n")
+    margin = lines[0][:indent]
+    if margin.strip():
+        return None
+    text = "\n".join(line[indent:] if line.startswith(margin) else line for line in lines)
+    return text, source.count(b"\n", begin, at) + 1
 
 
 def undefined_names(source: str) -> frozenset[str] | None:

@@ -20,8 +20,8 @@ class EngineSettings:
     """Limits of the Python engine (the Jedi settings' user-facing fields are server settings).
 
     ``max_parse_chars``: bigger documents are parsed in a window around the cursor.
-    ``names_check_max_chars``: the pyflakes check (a full compile, ~0.5 ms per KB) runs only on
-    documents up to this size (~20 ms).
+    ``names_check_max_chars``: the undefined-names check (a compile and pyflakes pass over the function
+    around the cursor, ~1 ms per KB) is skipped in functions bigger than this.
     """
 
     jedi: JediSettings = field(default_factory=JediSettings, metadata={"setting": {"flat": True}})
@@ -84,8 +84,8 @@ class PythonEngine:
                 syntax_reason(self.trees, doc, suggestion),
                 scope_reason(self.trees.parsed(doc), doc.cursor, suggestion),
             ]
-            if names and len(doc.text) <= self.settings.names_check_max_chars:
-                reasons.append(names_reason(doc, suggestion))
+            if names:
+                reasons.append(names_reason(self.trees, doc, suggestion, self.settings.names_check_max_chars))
         except (Exception, RecursionError) as exc:  # noqa: BLE001 - a failed check must not drop a suggestion
             log.debug("check failed on %s at %d: %r", doc.uri, doc.cursor, exc)
             return ()

@@ -28,17 +28,22 @@ from completion_engine.text import (
     identifier_tail,
     identifiers,
     in_code,
-    scan,
     utf8_len,
 )
-from completion_engine.trees import TreeCache, frames_at, leaves, path_before, path_to, scan_start
+from completion_engine.trees import (
+    MAX_LINE_SCAN_CHARS,
+    TreeCache,
+    frames_before,
+    leaves,
+    path_before,
+    path_to,
+)
 
 log = logging.getLogger(__name__)
 
 PLACEHOLDER = "__ghostwise_site__"
 MAX_STATEMENT_LINES = 40
 MAX_STATEMENT_BYTES = 4096
-MAX_LINE_SCAN_CHARS = 20_000
 _OPEN = frozenset("([{")
 _CLOSE = frozenset(")]}")
 _COMPOUND = frozenset(
@@ -103,13 +108,10 @@ class SiteClassifier:
         """The site at the end of ``generated`` inserted at the cursor; None: not an identifier site."""
         parsed = self._trees.parsed(doc)
         cursor, text, generated = doc.cursor, parsed.text, clean_text(generated)
+        if not in_code(frames_before(parsed, cursor, generated)):
+            return None
         begin = max(line_start(text, cursor), parsed.start, cursor - MAX_LINE_SCAN_CHARS)
         line = text[begin:cursor] + generated
-        at_line = parsed.byte_offset(begin)
-        from_b = scan_start(parsed.tree, at_line, MAX_LINE_SCAN_CHARS)
-        lexed = parsed.source[from_b:at_line].decode("utf-8", "replace") + line
-        if not in_code(scan(lexed, frames_at(parsed.tree, from_b))):
-            return None
         typed = identifier_tail(line)
         if typed[:1].isdigit() or ends_in_number_dot(line[: len(line) - len(typed)]):
             return None

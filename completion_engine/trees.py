@@ -20,12 +20,15 @@ import tree_sitter
 import tree_sitter_python
 
 from completion_engine.protocol import Document
-from completion_engine.text import CODE, CodeFrame, Frame, clean_text, string_frame, utf8_len
+from completion_engine.text import CODE, CodeFrame, Frame, clean_text, scan, string_frame, utf8_len
 
 log = logging.getLogger(__name__)
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_python.language())
 _TOP_LEVEL_LINE = re.compile(r"\n(?=(?:async[ \t]+def|def|class|@|import|from)\b)")
+_NESTED_DEF_LINE = re.compile(r"\n([ \t]+)(?=(?:async[ \t]+def|def|class|@)\b)")
+_BLOCK_HEADER = "if True:\n"
+_WORD = re.compile(r"[^\W\d]\w*")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,10 +39,11 @@ class Parsed:
     start: int
     source: bytes
     tree: tree_sitter.Tree
+    header: int = 0  # bytes of the synthetic block header before an indented window
 
     def byte_offset(self, offset: int) -> int:
         """Byte position in ``source`` of document offset ``offset`` (inside the window)."""
-        return utf8_len(self.text[self.start : offset])
+        return self.header + utf8_len(self.text[self.start : offset])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -55,28 +59,68 @@ class Inserted:
 def window(text: str, cursor: int, max_chars: int) -> tuple[int, int]:
     """A ``[start, end)`` slice of ``text`` around ``cursor`` of at most ~``max_chars``.
 
-    It starts at a line that looks like a top-level statement (``def``/``class``/``import``/...),
-    so the parse starts outside any string; ``(0, len(text))`` for texts that fit.
+    It starts at a line that looks like a top-level statement (``def``/``class``/``import``/...), so the
+    parse starts outside any string; inside a class too big for the window, at the least indented
+    ``def``/``class``/decorator line, and it then ends before the first line indented less (so that one
+    block header in front of it makes the window valid Python). It ends before the least indented
+    definition after the cursor, so no statement is cut in two. ``(0, len(text))`` for texts that fit.
     """
     if len(text) <= max_chars:
         return 0, len(text)
     before = max_chars * 3 // 4
     lo = max(0, cursor - before)
-    top = _TOP_LEVEL_LINE.search(text, lo, cursor)
-    newline = text.find("\n", lo, cursor)
-    start = top.start() + 1 if top else (newline + 1 if newline >= 0 else lo)
     hi = min(len(text), cursor + max_chars - before)
-    nl = text.find("\n", hi)
-    return start, len(text) if nl < 0 else nl + 1
+    end = _clean_end(text, cursor, hi)
+    top = _TOP_LEVEL_LINE.search(text, lo, cursor)
+    if top is not None:
+        return top.start() + 1, end
+    nested = [m for m in _NESTED_DEF_LINE.finditer(text, lo, cursor)]
+    if not nested:
+        newline = text.find("\n", lo, cursor)
+        return (newline + 1 if newline >= 0 else lo), end
+    first = min(nested, key=lambda m: (len(m.group(1)), m.start()))
+    indent = len(first.group(1))
+    shallower = re.compile(rf"\n(?=[ \t]{{0,{indent - 1}}}[^ \t\r\n#])")
+    out = shallower.search(text, cursor, end)
+    return first.start() + 1, out.start() + 1 if out else end
+
+
+def _clean_end(text: str, cursor: int, hi: int) -> int:
+    """The start of the last least indented definition line (not right after a decorator) in
+    ``(cursor, hi]``; the line end after ``hi`` when there is none."""
+    cuts = [m.start() for m in _NESTED_DEF_LINE.finditer(text, cursor, hi)]
+    cuts += [m.start() for m in _TOP_LEVEL_LINE.finditer(text, cursor, hi)]
+    cuts = [c for c in cuts if not _after_decorator(text, c)]
+    if not cuts:
+        nl = text.find("\n", hi)
+        return len(text) if nl < 0 else nl + 1
+    return max(cuts, key=lambda c: (-_indent_at(text, c + 1), c)) + 1
+
+
+def _indent_at(text: str, line_start: int) -> int:
+    line = text[line_start : line_start + 200]
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _after_decorator(text: str, newline: int) -> bool:
+    """The line ending at ``newline`` is a decorator (the next line is what it decorates)."""
+    previous = text[text.rfind("\n", 0, newline) + 1 : newline].lstrip(" \t")
+    return previous.startswith("@")
 
 
 class TreeCache:
-    """Baseline parses per (uri, version, window), least recently used first out; thread-safe."""
+    """Baseline parses per (uri, version, window), least recently used first out; thread-safe.
+
+    A new version of a document parsed whole is parsed incrementally from the document's previous
+    whole parse (tree-sitter re-reads only what changed: ~0.5 ms instead of ~3 ms per 10 KB).
+    """
 
     def __init__(self, *, max_parse_chars: int = 256_000, max_entries: int = 8) -> None:
         self.max_parse_chars = max_parse_chars
         self._max_entries = max_entries
         self._entries: OrderedDict[tuple[str, int, int, int], Parsed] = OrderedDict()
+        self._words: OrderedDict[tuple[str, int], frozenset[str]] = OrderedDict()
+        self._latest: OrderedDict[str, Parsed] = OrderedDict()  # the last whole-document parse per uri
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -97,15 +141,46 @@ class TreeCache:
                 self._entries.move_to_end(key)
                 return found
         text = clean_text(doc.text)
-        source = text[start:end].encode("utf-8")
-        parsed = Parsed(text=text, start=start, source=source, tree=self.parser().parse(source))
-        if end - start < len(text):
+        header = _BLOCK_HEADER.encode() if text[start : start + 1] in (" ", "\t") else b""
+        source = header + text[start:end].encode("utf-8")
+        whole = start == 0 and end == len(text)
+        with self._lock:
+            previous = self._latest.get(doc.uri) if whole else None
+        tree = (
+            self.parser().parse(source, _edited(previous.tree, previous.source, source)) if previous else None
+        )
+        parsed = Parsed(
+            text=text,
+            start=start,
+            source=source,
+            tree=tree or self.parser().parse(source),
+            header=len(header),
+        )
+        if not whole:
             log.debug("parsed a %d-char window of %s (%d chars)", end - start, doc.uri, len(text))
         with self._lock:
             self._entries[key] = parsed
             while len(self._entries) > self._max_entries:
                 self._entries.popitem(last=False)
+            if whole:
+                self._latest[doc.uri] = parsed
+                self._latest.move_to_end(doc.uri)
+                while len(self._latest) > self._max_entries:
+                    self._latest.popitem(last=False)
         return parsed
+
+    def words(self, doc: Document) -> frozenset[str]:
+        """Every identifier-like word of the document version (memoized for the latest few)."""
+        key = (doc.uri, doc.version)
+        with self._lock:
+            found = self._words.get(key)
+        if found is None:
+            found = frozenset(_WORD.findall(doc.text))
+            with self._lock:
+                self._words[key] = found
+                while len(self._words) > self._max_entries:
+                    self._words.popitem(last=False)
+        return found
 
     def insert(self, parsed: Parsed, at: int, inserted: str) -> Inserted:
         """Re-parse ``parsed`` with ``inserted`` placed at byte ``at`` (incrementally)."""
@@ -128,6 +203,40 @@ class TreeCache:
         return Inserted(
             source=new_source, tree=self.parser().parse(new_source, tree), at=at, inserted=len(data)
         )
+
+
+def _edited(tree: tree_sitter.Tree, old: bytes, new: bytes) -> tree_sitter.Tree:
+    """A copy of ``tree`` (of ``old``) told about the one changed span that turns ``old`` into ``new``."""
+    prefix = _common_prefix(old, new)
+    suffix = _common_prefix(old[prefix:][::-1], new[prefix:][::-1])
+    old_end, new_end = len(old) - suffix, len(new) - suffix
+    edited = tree.copy()
+    edited.edit(
+        start_byte=prefix,
+        old_end_byte=old_end,
+        new_end_byte=new_end,
+        start_point=_point(old, prefix),
+        old_end_point=_point(old, old_end),
+        new_end_point=_point(new, new_end),
+    )
+    return edited
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """Length of the common prefix of ``a`` and ``b`` (binary search over slice comparisons, in C)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _point(source: bytes, at: int) -> tuple[int, int]:
+    row = source.count(b"\n", 0, at)
+    return row, at - (source.rfind(b"\n", 0, at) + 1)
 
 
 def path_to(root: tree_sitter.Node, at: int, max_depth: int = 1000) -> list[tree_sitter.Node]:
@@ -184,6 +293,21 @@ def scan_start(tree: tree_sitter.Tree, at: int, max_bytes: int) -> int:
         if node.has_error and node.start_byte < at:
             return node.start_byte if at - node.start_byte <= max_bytes else at
     return at
+
+
+MAX_LINE_SCAN_CHARS = 20_000
+
+
+def frames_before(parsed: Parsed, cursor: int, generated: str = "") -> tuple[Frame, ...] | None:
+    """The string/interpolation frames open at the end of ``text[:cursor] + generated`` (None: in a
+    comment), from a lexer pass over the cursor's line: the tree gives the state at the line start, or
+    at the start of an ERROR around the line, since tree-sitter misreads unterminated strings."""
+    text = parsed.text
+    begin = max(text.rfind("\n", 0, cursor) + 1, parsed.start, cursor - MAX_LINE_SCAN_CHARS)
+    at_line = parsed.byte_offset(begin)
+    from_b = scan_start(parsed.tree, at_line, MAX_LINE_SCAN_CHARS)
+    lexed = parsed.source[from_b:at_line].decode("utf-8", "replace") + text[begin:cursor] + generated
+    return scan(lexed, frames_at(parsed.tree, from_b))
 
 
 def _text(node: tree_sitter.Node) -> str:

@@ -99,7 +99,7 @@ class CompletionService:
             if self._completer is None:
                 raise ModelNotReady("the model is not loaded")
             guided = guidance.enabled and doc.language_id in self.engine.languages
-            guide = EngineGuide(self.engine, doc, names_check=False) if guided else None
+            guide = EngineGuide(self.engine, doc) if guided else None
             return self._completer.complete(
                 doc, settings.generation, guide=guide, guidance=guidance, memo=self._memo(doc), cancel=cancel
             )

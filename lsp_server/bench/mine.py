@@ -92,8 +92,49 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
-def member_offsets(text: str) -> list[int]:
-    """Offsets right after the ``.`` of every attribute read (outside f-strings)."""
+_FSTRING_DOT = re.compile(r"(?<=[\w)\]])\.(?=[^\W\d])")
+_NUMBER_END = re.compile(r"(?<![\w.])\d+\Z")
+_FSTRING_PREFIX = re.compile(r"[A-Za-z]*[fF][A-Za-z]*['\"]")
+
+
+def fstring_member_offsets(text: str) -> list[int]:
+    """Offsets right after the ``.`` of attribute reads in f-string replacement fields (found
+    lexically: Python 3.11's ``ast`` has no positions inside f-strings)."""
+    starts = _line_starts(text)
+    offsets = []
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type != tokenize.STRING or not _FSTRING_PREFIX.match(token.string):
+            continue
+        base = starts[token.start[0] - 1] + token.start[1]
+        for begin, end in _replacement_fields(token.string):
+            for m in _FSTRING_DOT.finditer(token.string, begin, end):
+                before = token.string[begin : m.start()]
+                if (before.count("'") + before.count('"')) % 2 == 0 and not _NUMBER_END.search(before):
+                    offsets.append(base + m.end())
+    return offsets
+
+
+def _replacement_fields(literal: str) -> list[tuple[int, int]]:
+    """``[begin, end)`` of each top-level ``{...}`` field of an f-string literal (``{{`` is text)."""
+    fields, i, depth, begin = [], 0, 0, 0
+    while i < len(literal):
+        ch = literal[i]
+        if depth == 0 and literal.startswith(("{{", "}}"), i):
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+            begin = i + 1 if depth == 1 else begin
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                fields.append((begin, i))
+        i += 1
+    return fields
+
+
+def member_offsets(text: str, fstrings: bool = False) -> list[int]:
+    """Offsets right after the ``.`` of every attribute read (in f-string fields too with ``fstrings``)."""
     tree = ast.parse(text)
     lines = text.splitlines(keepends=True)
     starts = _line_starts(text)
@@ -112,7 +153,7 @@ def member_offsets(text: str) -> list[int]:
         offset = starts[row] + column - len(node.attr)
         if text[offset - 1 : offset] == "." and text.startswith(node.attr, offset):
             offsets.append(offset)
-    return sorted(offsets)
+    return sorted(offsets + (fstring_member_offsets(text) if fstrings else []))
 
 
 def line_offsets(text: str, rng: random.Random) -> list[int]:
@@ -135,7 +176,7 @@ def line_offsets(text: str, rng: random.Random) -> list[int]:
     return offsets
 
 
-def find_sites(src: Path, kind: str, seed: int) -> list[Site]:
+def find_sites(src: Path, kind: str, seed: int, fstrings: bool = False) -> list[Site]:
     """Every candidate site of ``kind`` under ``src``, in a stable order."""
     if kind not in MINE_KINDS:
         raise ValueError(f"unknown kind {kind!r} (expected one of {', '.join(MINE_KINDS)})")
@@ -145,7 +186,7 @@ def find_sites(src: Path, kind: str, seed: int) -> list[Site]:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                offsets = member_offsets(text) if kind == "member" else line_offsets(text, rng)
+                offsets = member_offsets(text, fstrings) if kind == "member" else line_offsets(text, rng)
         except (SyntaxError, ValueError, tokenize.TokenError) as exc:
             log.warning("skip %s: does not parse (%s)", path, exc)
             continue
@@ -172,9 +213,9 @@ def task_at(text: str, site: Site, kind: str) -> Task:
     )
 
 
-def mine(src: Path, kind: str, n: int, seed: int) -> list[Task]:
+def mine(src: Path, kind: str, n: int, seed: int, fstrings: bool = False) -> list[Task]:
     """``n`` tasks (or all there are) drawn uniformly from the sites of ``kind``, sorted by place."""
-    sites = find_sites(src, kind, seed)
+    sites = find_sites(src, kind, seed, fstrings)
     chosen = sorted(random.Random(seed).sample(sites, min(n, len(sites))), key=lambda s: (s.path, s.offset))
     log.info("mined %d of %d %s sites under %s", len(chosen), len(sites), kind, src)
     texts: dict[str, str] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from completion_engine import PythonEngine
+from completion_engine import Document, PythonEngine
 from completion_engine.checks import names_reason, scope_reason, syntax_reason
 
 from .conftest import MakeDoc
@@ -85,18 +85,59 @@ def test_scope_closes_only_brackets_open_at_the_cursor(
         ("pathh + missing", "missing, pathh"),
     ],
 )
-def test_names(doc: MakeDoc, suggestion: str, undefined: str | None) -> None:
+def test_names(engine: PythonEngine, doc: MakeDoc, suggestion: str, undefined: str | None) -> None:
     document = doc(BODY)
-    reason = names_reason(document, suggestion)
+    reason = names_reason(engine.trees, document, suggestion)
     if undefined is None:
         assert reason is None
     else:
         assert reason == f"undefined name(s): {undefined}"
 
 
-def test_names_ignores_names_already_undefined_in_the_document(doc: MakeDoc) -> None:
+def test_names_ignores_names_already_undefined_in_the_document(engine: PythonEngine, doc: MakeDoc) -> None:
     document = doc("print(legacy_global)\nx = |\n")
-    assert names_reason(document, "legacy_global") is None
+    assert names_reason(engine.trees, document, "legacy_global") is None
+
+
+METHOD = """\
+import os
+
+LIMIT = 3
+
+
+class Store:
+    size = 1
+
+    def fill(self, items):
+        for item in items:
+            total = |
+        return total
+
+    def empty(self):
+        return later_helper()
+
+
+def later_helper():
+    return LIMIT
+"""
+
+
+@pytest.mark.parametrize(
+    ("suggestion", "undefined"),
+    [
+        ("len(items) + LIMIT", None),  # a parameter and a module name
+        ("later_helper() + size", None),  # defined after the cursor / a word of the document
+        ("sum(x for x in items) + (y := 2) + y", None),  # bound inside the suggestion
+        ("os.sep + item", None),
+        ("totl + item", "totl"),
+        ("lambda q: q + qq", "qq"),
+    ],
+)
+def test_names_in_a_method_check_only_its_function(
+    engine: PythonEngine, doc: MakeDoc, suggestion: str, undefined: str | None
+) -> None:
+    reason = names_reason(engine.trees, doc(METHOD), suggestion)
+    assert reason == (None if undefined is None else f"undefined name(s): {undefined}")
 
 
 def test_check_combines_the_reasons(engine: PythonEngine, doc: MakeDoc) -> None:
@@ -107,3 +148,39 @@ def test_check_combines_the_reasons(engine: PythonEngine, doc: MakeDoc) -> None:
     assert "dedents" in report[0] and "nope" in report[1]
     assert len(engine.check(document, "nope(path)\n    return 1", names=False)) == 1
     assert "syntax" in engine.check(document, "len(path))")[0]
+
+
+ORIGINAL_LINES = [
+    'def f(self):\n    return f"{self.‸query}"\n',
+    "def f(x):\n    return f'{x.‸name!r} and {x.size:08x}'\n",
+    'def f(x):\n    return f"{x.‸a:{x.width}.{x.precision}}"\n',
+    "def f(x):\n    return f\"{x['‸key']} {x.y}\"\n",
+    'def f(x):\n    return rb"‸raw\\d" + Rb\'\\x00\'\n',
+    'def f(x):\n    return F"""{x.‸value}\n    """\n',
+    "def f(a, b):\n    return g(a,\n             ‸b, key=1,\n             )\n",
+    "def f(a):\n    x = a + \\\n        ‸a.b\n    return x\n",
+    "@decorator.‸with_args(1)\ndef f():\n    pass\n",
+    "def f(cmd):\n    match cmd:\n        case Point(x=0, y=‸0):\n            pass\n",
+    "def f(xs):\n    if (n := len(‸xs)) > 3:\n        return n\n",
+    "def f(xs):\n    return sorted(xs, key=lambda x: x.‸size)\n",
+    "def f(xs):\n    return {k: v for k, v in xs.‸items() if v}\n",
+    "def f(x: dict[str, list[int]] | None = None) -> ‸tuple[int, ...]:\n    pass\n",
+    "async def f(session, url):\n    async with session.‸get(url) as r:\n        return await r.json()\n",
+    "def f(a, b):\n    return [\n        a,\n        ‸b,\n    ]\n",
+    "def f(a):\n    return a.‸b  # a comment (with a bracket\n",
+    "def f(a):\n\tif a:\n\t\treturn a.‸b\n",
+    "def f(a):\r\n    return a.‸b\r\n",
+    "class C:\n    def f(self):\n        self.‸x = 1\n",
+    "def f(x):\n    return f'{x!r:>{10}}' + f\"{x.‸y=}\"\n",
+]
+
+
+@pytest.mark.parametrize("marked", ORIGINAL_LINES)
+def test_checks_accept_what_authors_write(engine: PythonEngine, marked: str) -> None:
+    """``‸`` marks the cursor; the rest of its line is what the author wrote there."""
+    cursor = marked.index("‸")
+    line_end = marked.find("\n", cursor)
+    line_end = line_end - 1 if marked[line_end - 1] == "\r" else line_end
+    text = marked[:cursor] + marked[line_end:]
+    document = Document(uri=f"file:///authors/{abs(hash(marked))}.py", text=text, cursor=cursor)
+    assert engine.check(document, marked[cursor + 1 : line_end], names=True) == ()
