@@ -40,6 +40,9 @@ def add_bench_parser(subparsers: Any) -> None:
     )
     mine_parser.add_argument("--n", type=int, default=100, help="number of tasks (default: 100)")
     mine_parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    mine_parser.add_argument(
+        "--fstrings", action="store_true", help="member: also attribute reads inside f-string fields"
+    )
     mine_parser.add_argument("--out", type=Path, help="output file (default: standard output)")
     mine_parser.set_defaults(func=_mine)
 

@@ -37,7 +37,7 @@ def mine_command(args: argparse.Namespace) -> int:
     if not args.src.is_dir():
         print(f"ghostwise bench mine: {args.src} is not a directory", file=sys.stderr)
         return 2
-    tasks = mine(args.src, args.kind, args.n, args.seed)
+    tasks = mine(args.src, args.kind, args.n, args.seed, fstrings=args.fstrings)
     if args.out is None:
         write_tasks(tasks, sys.stdout)
     else:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lsp_server.bench.mine import mine, source_files
+from lsp_server.bench.mine import fstring_member_offsets, member_offsets, mine, source_files
 
 MODULE = '''\
 """A module with a docstring mentioning obj.attr that is not code."""
@@ -84,3 +84,10 @@ def test_mining_is_deterministic_for_a_seed(tree: Path) -> None:
         assert places == sorted(places)
     seeds = {tuple(t.task_id for t in mine(tree, "line", 3, seed=s)) for s in range(6)}
     assert len(seeds) > 1
+
+
+def test_member_sites_in_fstring_fields() -> None:
+    text = "x = f\"a {self.query} {obj.x.y!r:>{w.z}} {{no.t}} {d['a.b']} {1.5}\" + f'{a.b}'\n"
+    sites = {text[o : o + 5] for o in fstring_member_offsets(text)}
+    assert sites == {"query", "x.y!r", "y!r:>", "z}} {", "b}'\n"}
+    assert member_offsets(text) == [] and len(member_offsets(text, fstrings=True)) == 5
