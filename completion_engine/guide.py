@@ -44,6 +44,7 @@ class EngineGuide:
             typed=site.typed,
             names=candidates.names if candidates is not None else None,
             queried=candidates is not None and not candidates.memoized,
+            complete=candidates is None or candidates.complete,
         )
 
     def check(self, suggestion: str) -> CheckReport:

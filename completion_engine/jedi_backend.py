@@ -22,6 +22,7 @@ from typing import Any
 
 import jedi
 
+from completion_engine.certainty import assess
 from completion_engine.lines import line_column
 from completion_engine.names import SortedNames
 from completion_engine.protocol import Candidates, Document, Site
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 
 _VENV_NAMES = (".venv", "venv", "env", ".env")
 # Where a bare name may stand, a keyword is syntax, never an unknown name: the checks judge it.
-_KEYWORDS = frozenset(keyword.kwlist + keyword.softkwlist)
+_KEYWORDS = frozenset([*keyword.kwlist, *keyword.softkwlist])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,9 +67,15 @@ class _SharedState:
     uses: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    names: SortedNames
+    complete: bool
+
+
 @dataclass(slots=True)
 class _Pending:
-    future: Future[SortedNames | None]
+    future: Future[_Answer | None]
     submitted: float
 
 
@@ -135,16 +142,16 @@ class JediBackend:
         limit_ms = self.settings.timeout_ms if wait_ms is None else wait_ms
         budget_s = limit_ms / 1000 - (t0 - pending.submitted)
         try:
-            names = pending.future.result(timeout=max(budget_s, 0.0))
+            answer = pending.future.result(timeout=max(budget_s, 0.0))
         except (FutureTimeout, CancelledError):
             if limit_ms > 0:
                 log.debug(
                     "jedi: no answer within %.0f ms for %s at %d: unknown", limit_ms, doc.uri, site.start
                 )
             return None
-        if names is None:
+        if answer is None:
             return None
-        return Candidates(names=names, memoized=memoized)
+        return Candidates(names=answer.names, memoized=memoized, complete=answer.complete)
 
     def members_at(self, doc: Document) -> frozenset[str]:
         """Every name Jedi completes at the cursor, without a time-out or any cache but the project's
@@ -169,8 +176,9 @@ class JediBackend:
             _, old = self._sites.popitem(last=False)
             old.future.cancel()
 
-    def _query(self, doc: Document, site: Site) -> SortedNames | None:
-        """Worker side: one Jedi completion at the start of the site's identifier."""
+    def _query(self, doc: Document, site: Site) -> _Answer | None:
+        """Worker side: one Jedi completion at the start of the site's identifier, and whether its list
+        can be complete (:mod:`completion_engine.certainty`)."""
         text = doc.text[: site.cursor] + site.generated + doc.text[site.cursor :]
         if len(text) > self.settings.max_document_chars:
             log.debug(
@@ -181,7 +189,8 @@ class JediBackend:
         line = line0 + 1
         t0 = time.perf_counter()
         try:
-            raw = self._complete(doc, site.generated, line, column, text)
+            script, raw = self._complete(doc, site.generated, line, column, text)
+            verdict = assess(script, site, text, line, column, raw)
         except (Exception, RecursionError) as exc:  # noqa: BLE001 - Jedi's internals may raise anything
             self._states.pop(doc.uri, None)
             log.debug("jedi: %s on %s at %d:%d: unknown", type(exc).__name__, doc.uri, line, column)
@@ -200,27 +209,28 @@ class JediBackend:
             )
             return None
         log.debug(
-            "jedi: %d names for %s %s at %d:%d in %.1f ms",
+            "jedi: %d names for %s %s at %d:%d in %.1f ms%s",
             len(names),
             site.kind,
             doc.uri,
             line,
             column,
             elapsed_ms,
+            "" if verdict.complete else f" (maybe incomplete: {verdict.why})",
         )
         keywords = _KEYWORDS if site.kind in ("name", "keyword_arg") else ()
-        return SortedNames([*names, *site.local_names, *keywords])
+        return _Answer(SortedNames([*names, *verdict.extra, *site.local_names, *keywords]), verdict.complete)
 
     def _complete(
         self, doc: Document, generated: str, line: int, column: int, text: str | None = None
-    ) -> list[str]:
+    ) -> tuple[jedi.Script, list[str]]:
         script = self._script(doc, generated, doc.text if text is None else text)
         state = getattr(script, "_inference_state", None)
         if state is not None:  # Jedi's per-query limits, which a shared state would otherwise accumulate
             state.inferred_element_counts = {}
             state.dynamic_params_depth = 0
             state.reset_recursion_limitations()
-        return [c.name for c in script.complete(line, column)]
+        return script, [c.name for c in script.complete(line, column)]
 
     def _script(self, doc: Document, generated: str, text: str) -> jedi.Script:
         key = (doc.uri, doc.version, generated)

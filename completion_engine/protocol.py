@@ -64,10 +64,12 @@ class Site:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Candidates:
-    """The names an engine found for a site; ``memoized`` when an earlier request had asked for them."""
+    """The names an engine found for a site; ``memoized`` when an earlier request had asked for them;
+    ``complete`` when no name outside them can be right there (else guidance must not prune)."""
 
     names: SortedNames
     memoized: bool
+    complete: bool = True
 
 
 class Engine(Protocol):

@@ -45,6 +45,7 @@ class SiteInfo:
     typed: str
     names: NameSet | None
     queried: bool  # this call started the engine's query (it was not answered for an earlier request)
+    complete: bool = True  # False: the engine cannot know its list is complete; do not prune
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

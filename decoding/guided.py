@@ -41,6 +41,7 @@ class GuidanceStats:
     guided_steps: int = 0
     sites: int = 0
     unknown_sites: int = 0
+    incomplete_sites: int = 0  # the engine answered but cannot know its list is complete: not guided
     engine_queries: int = 0
     pruned: int = 0
     memo_hits: int = 0
@@ -88,7 +89,8 @@ class _State:
 
     @property
     def names(self) -> NameSet | None:
-        return self.info.names if self.info is not None else None
+        """The names to guide by: none where the engine does not know them, or not all of them."""
+        return self.info.names if self.info is not None and self.info.complete else None
 
 
 class GuidedPolicy:
@@ -126,12 +128,13 @@ class GuidedPolicy:
             self.stats.sites += 1
             self.stats.engine_queries += int(info.queried)
             self.stats.unknown_sites += int(info.names is None)
+            self.stats.incomplete_sites += int(info.names is not None and not info.complete)
         return info
 
     def _state(self, text: str) -> _State:
         run = ident_run(text[::-1])
         point = len(text) - run
-        if text[point:point + 1].isdigit():  # a number being written, not an identifier: no site
+        if text[point : point + 1].isdigit():  # a number being written, not an identifier: no site
             return _State(info=None, s="")
         info = self._site(text[:point])
         return _State(info=info, s=(info.typed if info else "") + text[point:])

@@ -18,22 +18,43 @@ from tests.decoding.scripted_model import Script, ScriptedModel
 
 GEN = GenerationSettings(max_tokens=12, max_lines=1, max_ms=10_000)
 DEFAULT_GUIDANCE = GuidanceSettings()
-PIECES = ["obj", ".", "al", "alph", "a", "alpha", "beta", "gamma", "(", ")", "\n", " ", "x", "pha", "zzz", "1", "2"]
+PIECES = [
+    "obj",
+    ".",
+    "al",
+    "alph",
+    "a",
+    "alpha",
+    "beta",
+    "gamma",
+    "(",
+    ")",
+    "\n",
+    " ",
+    "x",
+    "pha",
+    "zzz",
+    "1",
+    "2",
+]
 
 
 class MemberGuide:
     """A guide with one site at the cursor (a member site after ``obj.`` unless ``kind`` says otherwise),
     nothing elsewhere."""
 
-    def __init__(self, names: Sequence[str], kind: str = "member") -> None:
+    def __init__(self, names: Sequence[str], kind: str = "member", complete: bool = True) -> None:
         self.names = SortedNames(names)
         self.kind = kind
+        self.complete = complete
         self.calls = 0
 
     def site(self, generated: str) -> SiteInfo | None:
         self.calls += 1
         if generated == "":
-            return SiteInfo(kind=self.kind, typed="", names=self.names, queried=self.calls == 1)
+            return SiteInfo(
+                kind=self.kind, typed="", names=self.names, queried=self.calls == 1, complete=self.complete
+            )
         return None
 
     def check(self, suggestion: str) -> CheckReport:
@@ -161,3 +182,8 @@ def test_a_number_at_a_bare_name_site_is_not_an_identifier() -> None:
     assert text == "1" and stats.pruned == 0 and stats.backoffs == 0
     text, stats = run(script, MemberGuide(["alpha"]))  # after a member's dot a number is wrong
     assert text.startswith("alpha")
+
+
+def test_an_incomplete_list_is_not_pruned_by() -> None:
+    text, stats = run(prefers("zzz", "beta"), MemberGuide(["beta"], complete=False))
+    assert text.startswith("zzz") and stats.pruned == 0 and stats.incomplete_sites == 1

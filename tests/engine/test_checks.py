@@ -155,7 +155,7 @@ ORIGINAL_LINES = [
     "def f(x):\n    return f'{x.‸name!r} and {x.size:08x}'\n",
     'def f(x):\n    return f"{x.‸a:{x.width}.{x.precision}}"\n',
     "def f(x):\n    return f\"{x['‸key']} {x.y}\"\n",
-    'def f(x):\n    return rb"‸raw\\d" + Rb\'\\x00\'\n',
+    "def f(x):\n    return rb\"‸raw\\d\" + Rb'\\x00'\n",
     'def f(x):\n    return F"""{x.‸value}\n    """\n',
     "def f(a, b):\n    return g(a,\n             ‸b, key=1,\n             )\n",
     "def f(a):\n    x = a + \\\n        ‸a.b\n    return x\n",

@@ -57,5 +57,7 @@ def test_indented_windows_get_a_block_header_and_end_before_a_dedent() -> None:
     cursor = text.index("return 3000")
     start, end = window(text, cursor, 20_000)
     assert text[start:].startswith("    def m") and text[end:].startswith("    def m")  # whole methods only
-    parsed = TreeCache(max_parse_chars=20_000).parsed(Document(uri="file:///big.py", text=text, cursor=cursor))
+    parsed = TreeCache(max_parse_chars=20_000).parsed(
+        Document(uri="file:///big.py", text=text, cursor=cursor)
+    )
     assert parsed.header > 0 and not any(True for _ in error_nodes(parsed.tree.root_node))

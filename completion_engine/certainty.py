@@ -1,0 +1,144 @@
+"""Is Jedi's list at a site complete? Where it cannot be, guidance must not prune.
+
+A list is only as good as the inference behind it. Checked right after Jedi's completion, on the same
+script (its caches make this ~0.2 ms):
+
+- member sites: the receiver inferred to nothing or to several types (``X | None`` counts as one), a
+  class in its MRO with a base Jedi cannot resolve, ``__getattr__`` among the members (mocks, stubs of
+  dynamic classes such as ``argparse.Namespace``, PEP 562 modules), a class of the document's own code
+  overriding ``__getattribute__`` or setting attributes through ``setattr``/``__dict__``, a ``setattr`` on
+  the receiver in the document; attributes the document assigns to the same receiver expression
+  (``store.extra = 1``) are added to the list;
+- keyword-argument sites: a callee whose signature Jedi cannot find, or one taking ``**kwargs``;
+- bare names: a document with a star import, ``exec`` or writes through ``globals()``.
+
+This module reads Jedi internals (``_get_module_context``, value classes); it is the only one that does
+besides the shared inference state in ``jedi_backend``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import jedi
+from jedi.inference.helpers import infer_call_of_leaf
+
+from completion_engine.protocol import Site
+
+_RECEIVER = re.compile(r"([^\W\d][\w.]*)\.\Z")
+_DYNAMIC_NAMES = re.compile(r"^\s*from\s+\S+\s+import\s+\*|\bexec\s*\(|\bglobals\(\)\s*\[", re.MULTILINE)
+_DYNAMIC_CLASS = re.compile(r"\bsetattr\s*\(|\b__dict__\s*(?:\.update\(|\[)|def\s+__getattribute__\b")
+_MAX_BASE_DEPTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Names to add to Jedi's list, and whether the list is then complete."""
+
+    extra: frozenset[str]
+    complete: bool
+    why: str = ""
+
+
+def assess(script: jedi.Script, site: Site, text: str, line: int, column: int, raw: list[str]) -> Verdict:
+    """The verdict on Jedi's completion ``raw`` (``name=`` entries kept) at ``site`` in ``text``."""
+    if site.kind == "member":
+        return _member(script, text, site.start, line, column, "__getattr__" in raw)
+    if site.kind == "keyword_arg":
+        return _keyword(script, line, column, raw)
+    if site.kind == "name" and _DYNAMIC_NAMES.search(text):
+        return Verdict(frozenset(), False, "star import, exec or globals() in the document")
+    return Verdict(frozenset(), True)
+
+
+def _member(script: jedi.Script, text: str, start: int, line: int, column: int, getattr_: bool) -> Verdict:
+    receiver = _RECEIVER.search(text, max(0, start - 200), start)
+    extra, opaque = _assigned_members(text, receiver.group(1)) if receiver else (frozenset(), False)
+    if opaque:
+        return Verdict(extra, False, "setattr with a computed name on the receiver")
+    if getattr_:
+        return Verdict(extra, False, "__getattr__ among the members")
+    values = _receiver_values(script, line, column)
+    if values is None:
+        return Verdict(extra, False, "receiver not inferred")
+    kinds = [v for v in values if not _is_none(v)]
+    if len(kinds) != 1:
+        return Verdict(extra, False, f"receiver has {len(kinds)} types")
+    why = _dynamic(kinds[0])
+    return Verdict(extra, not why, why)
+
+
+def _assigned_members(text: str, receiver: str) -> tuple[frozenset[str], bool]:
+    """Attributes the document assigns to ``receiver`` (``receiver.x = …``, ``setattr(receiver, "x", …)``),
+    and whether a ``setattr`` on it names its attribute in a way that cannot be read."""
+    escaped = re.escape(receiver)
+    assigned = re.findall(rf"(?<![\w.]){escaped}\.([^\W\d]\w*)\s*(?:[-+*/%&|^@]|//|<<|>>|\*\*)?=(?!=)", text)
+    literal = re.findall(rf"\bsetattr\(\s*{escaped}\s*,\s*['\"]([^\W\d]\w*)['\"]", text)
+    any_setattr = len(re.findall(rf"\bsetattr\(\s*{escaped}\s*,", text))
+    return frozenset(assigned) | frozenset(literal), any_setattr > len(literal)
+
+
+def _receiver_values(script: jedi.Script, line: int, column: int) -> list[Any] | None:
+    """What Jedi infers for the expression before the ``.`` ending just before ``(line, column)``."""
+    try:
+        module = script._get_module_context()
+        leaf = script._module_node.get_leaf_for_position((line, column - 1))
+        if leaf is not None and leaf.value != ".":  # parso gives the leaf ending there
+            leaf = leaf.get_next_leaf()
+        if leaf is None or leaf.value != ".":
+            return None
+        previous = leaf.get_previous_leaf()
+        if previous is None:
+            return None
+        values = list(infer_call_of_leaf(module.create_context(previous), previous))
+    except (Exception, RecursionError):  # noqa: BLE001 - Jedi internals: unknown means "not sure"
+        return None
+    return values or None
+
+
+def _is_none(value: Any) -> bool:
+    name = getattr(value, "name", None)
+    return getattr(name, "string_name", None) == "NoneType"
+
+
+def _dynamic(value: Any) -> str:
+    """Why the members of ``value`` may be more than Jedi lists ('' when they cannot)."""
+    try:
+        cls = value.class_value if value.is_instance() else value if value.is_class() else None
+        if cls is None:
+            return ""
+        if _unresolved_base(cls, 0):
+            return "a base class is not resolved"
+        for klass in cls.py__mro__():
+            node = getattr(klass, "tree_node", None)
+            if node is not None and not klass.is_stub() and _DYNAMIC_CLASS.search(node.get_code()):
+                return f"{klass.name.string_name} sets attributes dynamically"
+    except (Exception, RecursionError):  # noqa: BLE001 - Jedi internals: unknown means "not sure"
+        return "inference failed"
+    return ""
+
+
+def _unresolved_base(cls: Any, depth: int) -> bool:
+    if depth > _MAX_BASE_DEPTH or not hasattr(cls, "py__bases__"):
+        return False
+    for lazy in cls.py__bases__():
+        bases = list(lazy.infer())
+        if not bases:
+            return True
+        if any(b.is_class() and _unresolved_base(b, depth + 1) for b in bases):
+            return True
+    return False
+
+
+def _keyword(script: jedi.Script, line: int, column: int, raw: list[str]) -> Verdict:
+    if not any(name.endswith("=") for name in raw):
+        return Verdict(frozenset(), False, "the callee's signature is not known")
+    try:
+        signatures = script.get_signatures(line, column)
+    except (Exception, RecursionError):  # noqa: BLE001 - Jedi internals
+        return Verdict(frozenset(), False, "signature failed")
+    if any(p.kind.name == "VAR_KEYWORD" for s in signatures for p in s.params):
+        return Verdict(frozenset(), False, "the callee takes **kwargs")
+    return Verdict(frozenset(), True)

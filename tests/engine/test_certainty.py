@@ -1,0 +1,107 @@
+"""Where Jedi's list cannot be complete, the engine says so (and guidance does not prune there)."""
+
+from __future__ import annotations
+
+import pytest
+
+from completion_engine import Document, PythonEngine
+
+CODE = """\
+import argparse, os
+from unittest import mock
+from missing_lib import Unknown
+
+
+class Base:
+    def __getattr__(self, name):
+        return 1
+
+
+class Dyn(Base):
+    pass
+
+
+class Plain:
+    def __init__(self):
+        self.a = 1
+
+    def m(self, k=1):
+        pass
+
+
+class Partly(Unknown):
+    def own(self):
+        pass
+
+
+class Setter:
+    def __init__(self, **kw):
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+
+def f(x, y: "Plain | None", z: "Plain | Dyn"):
+    p = argparse.ArgumentParser().parse_args()
+    m = mock.MagicMock()
+    d = Dyn()
+    q = Plain()
+    q.extra = 3
+    w = Partly()
+    s = Setter(a=1)
+    u = q if x else os
+    RECEIVER
+"""
+
+
+def _candidates(engine: PythonEngine, text: str, at: str, uri: str):  # type: ignore[no-untyped-def]
+    doc = Document(uri=uri, text=text, cursor=text.rindex(at) + len(at))
+    site = engine.classify(doc)
+    assert site is not None
+    return site, engine.candidates(doc, site)
+
+
+@pytest.mark.parametrize(
+    ("receiver", "complete"),
+    [
+        ("q", True),  # a plain class of the document
+        ("y", True),  # Optional: None adds no members one could mean
+        ("os", True),  # a module
+        ("q.a", True),
+        ("p", False),  # argparse.Namespace: __getattr__ in its stub
+        ("m", False),  # a mock
+        ("d", False),  # __getattr__ inherited
+        ("w", False),  # a base class Jedi cannot resolve
+        ("s", False),  # setattr in the class
+        ("u", False),  # two types
+        ("z", False),
+    ],
+)
+def test_member_lists_know_whether_they_are_complete(
+    engine: PythonEngine, receiver: str, complete: bool
+) -> None:
+    text = CODE.replace("RECEIVER", f"{receiver}.")
+    site, found = _candidates(engine, text, f"    {receiver}.", f"file:///certainty/{receiver}.py")
+    assert site.kind == "member" and found is not None and found.complete is complete
+
+
+def test_attributes_assigned_to_the_receiver_are_members(engine: PythonEngine) -> None:
+    _, found = _candidates(engine, CODE.replace("RECEIVER", "q."), "    q.", "file:///certainty/extra.py")
+    assert found is not None and found.names.is_name("extra") and found.names.is_name("a")
+
+
+@pytest.mark.parametrize(
+    ("call", "complete"),
+    [("sorted(x, ", True), ("print(x, ", True), ("Unknown(x, ", False), ("str.format(x, ", False)],
+)
+def test_keyword_arguments_of_unknown_or_open_callees_are_incomplete(
+    engine: PythonEngine, call: str, complete: bool
+) -> None:
+    text = CODE.replace("RECEIVER", f"return {call})")
+    site, found = _candidates(engine, text, call, f"file:///certainty/{abs(hash(call))}.py")
+    assert site.kind == "keyword_arg" and found is not None and found.complete is complete
+
+
+def test_bare_names_with_a_star_import_are_incomplete(engine: PythonEngine) -> None:
+    text = "from missing_lib import *\n\n\ndef f():\n    return \n"
+    _, found = _candidates(engine, text, "return ", "file:///certainty/star.py")
+    assert found is not None and not found.complete
