@@ -1,4 +1,5 @@
-"""Checks of a finished suggestion inserted at the cursor; each returns a reason, or None when fine.
+"""Checks of a finished suggestion inserted at the cursor; each returns a :class:`Finding` (why, and the
+offset in the suggestion it blames), or None when fine.
 
 - :func:`syntax_reason`: does ``prefix + suggestion + suffix`` have more tree-sitter ERROR/MISSING
   nodes than the document without it?
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import ast
 import logging
+import re
 import warnings
+from dataclasses import dataclass
 
 import pyflakes.checker
 import pyflakes.messages
@@ -36,14 +39,25 @@ from completion_engine.trees import (
 log = logging.getLogger(__name__)
 
 
-def syntax_reason(trees: TreeCache, doc: Document, suggestion: str) -> str | None:
-    """A reason if inserting ``suggestion`` at the cursor adds syntax errors, else None.
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What is wrong with a suggestion, and the offset in it before which nothing is blamed."""
+
+    reason: str
+    at: int
+
+
+def syntax_reason(trees: TreeCache, doc: Document, suggestion: str) -> Finding | None:
+    """A finding if inserting ``suggestion`` at the cursor adds syntax errors, else None.
 
     An ERROR/MISSING node of the new tree is *added* unless the baseline has one with the same
     kind and span once shifted past the insertion: errors elsewhere in the file are not blamed,
-    while a half-typed line that the suggestion leaves broken in a new way is.
+    while a half-typed line that the suggestion leaves broken in a new way is. The blame is the bracket
+    the suggestion leaves open, else the first added node's start when it lies inside the suggestion,
+    else its end (the error swallowed the statement: where it broke is not known).
     """
     parsed = trees.parsed(doc)
+    data = clean_text(suggestion).encode("utf-8")
     inserted = trees.insert(parsed, parsed.byte_offset(doc.cursor), clean_text(suggestion))
     at, size = inserted.at, inserted.inserted
 
@@ -63,11 +77,26 @@ def syntax_reason(trees: TreeCache, doc: Document, suggestion: str) -> str | Non
     first = added[0]
     what = f"missing {first.type!r}" if first.is_missing else "a syntax error"
     row, col = first.start_point
-    return f"adds {len(added)} syntax error(s): {what} at line {row + 1}, column {col + 1}"
+    opener = _unclosed(suggestion, list(frames_before(parsed, doc.cursor) or CODE))
+    inside = len(data[: first.start_byte - at].decode("utf-8", "ignore")) if first.start_byte > at else None
+    blame = min(x for x in (opener, inside, len(suggestion)) if x is not None)
+    reason = f"adds {len(added)} syntax error(s): {what} at line {row + 1}, column {col + 1}"
+    return Finding(reason, min(blame, len(suggestion)))
 
 
-def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> str | None:
-    """A reason if ``suggestion`` leaves the cursor's block or closes a bracket it may not close.
+def _unclosed(suggestion: str, frames: list[Frame]) -> int | None:
+    """Offset of the first bracket the suggestion opens and leaves open (strings and comments skipped)."""
+    opened: list[int] = []
+    for i, ch in code_chars(suggestion, frames, "()[]{}"):
+        if ch in "([{":
+            opened.append(i)
+        elif opened:
+            opened.pop()
+    return opened[0] if opened else None
+
+
+def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> Finding | None:
+    """A finding if ``suggestion`` leaves the cursor's block or closes a bracket it may not close.
 
     It may close brackets open at the cursor that the rest of the line does not close itself
     (``len(self.`` + ``items)``); one more, or one the suffix closes (``f(|)`` + ``x)``), is a reason.
@@ -84,9 +113,7 @@ def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> str | None:
         elif ch in ")]}":
             if depth == 0:
                 if closable == 0:
-                    return (
-                        f"closes {ch!r} that is not open at the cursor or that the line closes (offset {i})"
-                    )
+                    return Finding(f"closes {ch!r} that is not open at the cursor or that the line closes", i)
                 closable -= 1
             else:
                 depth -= 1
@@ -94,7 +121,9 @@ def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> str | None:
             line = suggestion[i + 1 :].split("\n", 1)[0]
             body = line.lstrip(" \t")
             if body and not body.startswith("#") and len(line) - len(body) < indent:
-                return f"dedents out of the cursor's block (indent {len(line) - len(body)} < {indent})"
+                return Finding(
+                    f"dedents out of the cursor's block (indent {len(line) - len(body)} < {indent})", i
+                )
     return None
 
 
@@ -128,7 +157,7 @@ def _suffix_closes(text: str, cursor: int, frames: list[Frame]) -> int:
     return closes
 
 
-def names_reason(trees: TreeCache, doc: Document, suggestion: str, max_chars: int = 40_000) -> str | None:
+def names_reason(trees: TreeCache, doc: Document, suggestion: str, max_chars: int = 40_000) -> Finding | None:
     """A reason naming the names the suggestion uses that are defined nowhere.
 
     One pyflakes pass over the innermost function around the cursor (else the top-level statement),
@@ -148,7 +177,10 @@ def names_reason(trees: TreeCache, doc: Document, suggestion: str, max_chars: in
     inside = {name for name, line in found if first_line <= line <= last_line}
     outside = {name for name, line in found if not first_line <= line <= last_line}
     new = sorted(inside - outside - trees.words(doc))
-    return f"undefined name(s): {', '.join(new)}" if new else None
+    if not new:
+        return None
+    first = min(m.start() for name in new if (m := re.search(rf"(?<![\w.]){name}\b", suggestion)))
+    return Finding(f"undefined name(s): {', '.join(new)}", first)
 
 
 def _enclosing_scope(parsed: Parsed, cursor: int, suggestion: str) -> tuple[str, int] | None:

@@ -49,7 +49,9 @@ class EngineGuide:
 
     def check(self, suggestion: str) -> CheckReport:
         """Syntax + scope (+ names when enabled and cheap) verdict on ``suggestion`` at the cursor."""
-        reasons = self.engine.check(self.doc, suggestion, names=self.names_check)
-        if reasons:
-            log.debug("suggestion rejected at %s:%d: %s", self.doc.uri, self.doc.cursor, "; ".join(reasons))
-        return CheckReport(reasons=reasons)
+        findings = self.engine.check(self.doc, suggestion, names=self.names_check)
+        if not findings:
+            return CheckReport()
+        reasons = tuple(f.reason for f in findings)
+        log.debug("suggestion rejected at %s:%d: %s", self.doc.uri, self.doc.cursor, "; ".join(reasons))
+        return CheckReport(reasons=reasons, blame=min(f.at for f in findings))

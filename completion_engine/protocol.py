@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from completion_engine.names import SortedNames
+
+if TYPE_CHECKING:
+    from completion_engine.checks import Finding
 
 SiteKind = Literal["member", "name", "import_module", "import_name", "keyword_arg"]
 
@@ -96,7 +99,7 @@ class Engine(Protocol):
         """
         ...
 
-    def check(self, doc: Document, suggestion: str, *, names: bool = True) -> tuple[str, ...]:
-        """Why ``suggestion`` at the cursor is wrong (syntax, scope and, when ``names``, undefined
-        names); empty when it is fine."""
+    def check(self, doc: Document, suggestion: str, *, names: bool = True) -> tuple[Finding, ...]:
+        """What is wrong with ``suggestion`` at the cursor (syntax, scope and, when ``names``, undefined
+        names), each with the offset it blames; empty when it is fine."""
         ...

@@ -6,7 +6,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from completion_engine.checks import names_reason, scope_reason, syntax_reason
+from completion_engine.checks import Finding, names_reason, scope_reason, syntax_reason
 from completion_engine.jedi_backend import JediBackend, JediSettings
 from completion_engine.protocol import Candidates, Document, Site
 from completion_engine.sites import SiteClassifier
@@ -77,8 +77,8 @@ class PythonEngine:
             return None
         return self.jedi.candidates(doc, site, wait_ms=wait_ms)
 
-    def check(self, doc: Document, suggestion: str, *, names: bool = True) -> tuple[str, ...]:
-        """Syntax and scope reasons, plus undefined names when ``names`` and the document is small."""
+    def check(self, doc: Document, suggestion: str, *, names: bool = True) -> tuple[Finding, ...]:
+        """Syntax and scope findings, plus undefined names when ``names``."""
         try:
             reasons = [
                 syntax_reason(self.trees, doc, suggestion),

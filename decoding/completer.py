@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -114,24 +115,34 @@ class Completer:
             else PlainPolicy(sampler, self.model)
         )
         stats.guided = guided
-        gen = run_loop(
-            self.model,
-            policy,
-            plan,
-            prompt_len=len(tokens),
-            max_tokens=max_tokens,
-            max_ms=generation.max_ms,
-            started=started,
-            stop_ids=self._stop_ids,
-            cancel=cancel,
-            heal=heal,
-        )
+
+        def generate(chosen: Policy) -> Generation:
+            return run_loop(
+                self.model,
+                chosen,
+                plan,
+                prompt_len=len(tokens),
+                max_tokens=max_tokens,
+                max_ms=generation.max_ms,
+                started=started,
+                stop_ids=self._stop_ids,
+                cancel=cancel,
+                heal=heal,
+            )
+
+        def unguided() -> str:
+            self.model.prime(tokens)
+            alternative = generate(PlainPolicy(Sampler(generation), self.model))
+            stats.model_ms += alternative.model_ms
+            return "" if alternative.stop_reason == "cancelled" else finalize(alternative.text, suffix, plan)
+
+        gen = generate(policy)
         stats.generated_tokens = len(gen.tokens)
         stats.model_ms = gen.model_ms
         text = "" if gen.stop_reason == "cancelled" else finalize(gen.text, suffix, plan)
         if isinstance(policy, GuidedPolicy):
             if text and guide is not None:
-                text = self._valid_prefix(text, gen, heal, suffix, plan, guide, policy.stats)
+                text = self._checked(text, gen, heal, suffix, plan, guide, policy.stats, unguided)
             stats.guidance = policy.stats
         stats.total_ms = (time.perf_counter() - started) * 1000
         stats.generate_ms = stats.total_ms - stats.prompt_ms
@@ -170,7 +181,7 @@ class Completer:
             return prompt.tokens, b""
         return split_heal(self.model, prompt.tokens, len(self.model.bos()))
 
-    def _valid_prefix(
+    def _checked(
         self,
         text: str,
         gen: Generation,
@@ -179,32 +190,54 @@ class Completer:
         plan: ShapePlan,
         guide: Guide,
         stats: GuidanceStats,
+        unguided: Callable[[], str],
     ) -> str:
-        """``text`` if the checks pass, else its longest passing prefix at a token boundary, or ''."""
+        """``text`` if the engine's checks pass; else its longest passing prefix at a token boundary before
+        the point the checks blame; if that holds no word, the unguided suggestion when it passes the same
+        checks; an empty suggestion only as the last resort (counted in ``emptied``)."""
         t0 = time.perf_counter()
         try:
             report = guide.check(text)
             if report.ok:
                 return text
             stats.rejected_reasons = list(report.reasons)
-            data = b"".join(self.model.piece(t) for t in gen.tokens)[len(heal) :]
-            ends = sorted(
-                {
-                    len(decode_text(data[:i]))
-                    for i in _token_ends(self.model, gen.tokens, len(heal))
-                    if 0 < len(decode_text(data[:i])) < len(text)
-                },
-                reverse=True,
-            )
-            for end in _spread(ends, _MAX_CUT_CHECKS):
-                candidate = finalize(text[:end], suffix, plan)
-                if candidate and guide.check(candidate).ok:
-                    stats.cut_chars = len(text) - len(candidate)
-                    return candidate
-            stats.cut_chars = len(text)
-            return ""
+            cut = self._cut_back(text, gen, heal, suffix, plan, guide, report.blame)
+            stats.cut_chars = len(text) - len(cut)
+            if _has_word(cut):
+                return cut
+            alternative = unguided()
+            if alternative and guide.check(alternative).ok:
+                stats.unguided_fallbacks += 1
+                return alternative
+            stats.emptied += int(not cut)
+            return cut
         finally:
             stats.check_ms += (time.perf_counter() - t0) * 1000
+
+    def _cut_back(
+        self, text: str, gen: Generation, heal: bytes, suffix: str, plan: ShapePlan, guide: Guide, blame: int
+    ) -> str:
+        """The longest prefix of ``text`` ending at a token boundary at or before ``blame`` that passes the
+        checks ('' when none of the boundaries tried does)."""
+        data = b"".join(self.model.piece(t) for t in gen.tokens)[len(heal) :]
+        ends = sorted(
+            {
+                n
+                for i in _token_ends(self.model, gen.tokens, len(heal))
+                if 0 < (n := len(decode_text(data[:i]))) <= blame and n < len(text)
+            },
+            reverse=True,
+        )
+        for end in _spread(ends, _MAX_CUT_CHECKS):
+            candidate = finalize(text[:end], suffix, plan)
+            if candidate and guide.check(candidate).ok:
+                return candidate
+        return ""
+
+
+def _has_word(text: str) -> bool:
+    """``text`` holds a letter or digit (not only whitespace and punctuation)."""
+    return any(c.isalnum() for c in text)
 
 
 def _spread(ends: list[int], n: int) -> list[int]:

@@ -50,9 +50,11 @@ class SiteInfo:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckReport:
-    """Verdict on a finished suggestion; ``reasons`` is empty when it is acceptable."""
+    """Verdict on a finished suggestion; ``reasons`` is empty when it is acceptable, else ``blame`` is
+    the offset in the suggestion before which nothing is blamed (cut back to there, not further)."""
 
     reasons: tuple[str, ...] = ()
+    blame: int = 0
 
     @property
     def ok(self) -> bool:

@@ -42,6 +42,7 @@ class GuidanceStats:
     sites: int = 0
     unknown_sites: int = 0
     incomplete_sites: int = 0  # the engine answered but cannot know its list is complete: not guided
+    switched_off_sites: int = 0  # of a kind the ``guided.sites`` settings switch off
     engine_queries: int = 0
     pruned: int = 0
     memo_hits: int = 0
@@ -50,11 +51,14 @@ class GuidanceStats:
     released: int = 0
     backoffs: int = 0
     cut_chars: int = 0
+    unguided_fallbacks: int = 0  # the cut-back kept no word: the unguided suggestion passed and was shown
+    emptied: int = 0  # nothing passed the checks: the suggestion became empty
     check_ms: float = 0.0
     engine_ms: float = 0.0
     loop_ms: float = 0.0
     pruned_names: list[str] = field(default_factory=list)
     rejected_reasons: list[str] = field(default_factory=list)
+    acted_kinds: list[str] = field(default_factory=list)  # kinds of the sites where guidance changed the text
 
     def counters(self) -> dict[str, float]:
         """The numeric figures by name (the dev-data event keeps these, never code text)."""
@@ -123,6 +127,9 @@ class GuidedPolicy:
         t0 = time.perf_counter()
         info = self._guide.site(text)
         self.stats.engine_ms += (time.perf_counter() - t0) * 1000
+        if info is not None and not self._settings.sites.allows(info.kind):
+            self.stats.switched_off_sites += 1
+            info = None
         self._sites[text] = info
         if info is not None:
             self.stats.sites += 1
@@ -277,12 +284,20 @@ class GuidedPolicy:
         if b"".join(self._index.pieces[t] for t in forced).decode("utf-8", "replace") != rest:
             return Choice([token])
         self.stats.forced_tokens += len(forced)
+        self._acted(after)
         self._history.extend([None] * len(forced))
         return Choice([token, *forced])
 
     def _note_pruned(self, state: _State, token: int) -> None:
+        self._acted(state)
         if len(self.stats.pruned_names) < 20:
             self.stats.pruned_names.append(state.s + self._index.head(token))
+
+    def _acted(self, state: _State) -> None:
+        """Guidance changed what the model would have written at a site of this kind."""
+        kind = state.info.kind if state.info is not None else ""
+        if kind and kind not in self.stats.acted_kinds:
+            self.stats.acted_kinds.append(kind)
 
     def _mask(self, state: _State, heal: bytes) -> np.ndarray:
         """Every token the head rule allows at ``state`` (the next-site rule is checked after)."""
@@ -338,6 +353,7 @@ class GuidedPolicy:
         previous = self._history[-1] if self._history else None
         if previous is not None and step.tokens and self.stats.backoffs < self._settings.max_backoffs:
             self.stats.backoffs += 1
+            self._acted(state)
             self._memo.feasible[previous] = False
             self._memo.denied.add((previous[0], previous[1] + self._index.head(previous[2])))
             return Choice([], backoff=1)

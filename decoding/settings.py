@@ -35,6 +35,21 @@ class GenerationSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SiteKinds:
+    """Where guidance may act, one switch per kind of identifier site (``ghostwise bench`` reports every
+    metric per kind; a kind where guidance loses on a benchmark stays off by default)."""
+
+    member: bool = field(default=True, metadata={"setting": {}})
+    name: bool = field(default=True, metadata={"setting": {}})
+    import_module: bool = field(default=True, metadata={"setting": {}})
+    import_name: bool = field(default=True, metadata={"setting": {}})
+    keyword_arg: bool = field(default=True, metadata={"setting": {}})
+
+    def allows(self, kind: str) -> bool:
+        return bool(getattr(self, kind, False))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GuidanceSettings:
     """Guided decoding and its ablation switches (Repilot's table)."""
 
@@ -42,6 +57,7 @@ class GuidanceSettings:
     pruning: bool = field(default=True, metadata={"setting": {}})
     memoization: bool = field(default=True, metadata={"setting": {}})
     active_completion: bool = field(default=True, metadata={"setting": {}})
+    sites: SiteKinds = field(default_factory=SiteKinds, metadata={"setting": {}})
     release_mass: float = 1e-4  # release the constraint when pruning keeps less probability than this
     top_k: int = 8
     max_backoffs: int = 2

@@ -6,7 +6,7 @@ scripted so each rule is exercised exactly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from completion_engine import Document, SortedNames
 from decoding.completer import Completer, Suggestion
@@ -43,10 +43,17 @@ class MemberGuide:
     """A guide with one site at the cursor (a member site after ``obj.`` unless ``kind`` says otherwise),
     nothing elsewhere."""
 
-    def __init__(self, names: Sequence[str], kind: str = "member", complete: bool = True) -> None:
+    def __init__(
+        self,
+        names: Sequence[str],
+        kind: str = "member",
+        complete: bool = True,
+        check: Callable[[str], CheckReport] = lambda text: CheckReport(),
+    ) -> None:
         self.names = SortedNames(names)
         self.kind = kind
         self.complete = complete
+        self.verdict = check
         self.calls = 0
 
     def site(self, generated: str) -> SiteInfo | None:
@@ -58,7 +65,7 @@ class MemberGuide:
         return None
 
     def check(self, suggestion: str) -> CheckReport:
-        return CheckReport()
+        return self.verdict(suggestion)
 
 
 def complete(
@@ -187,3 +194,36 @@ def test_a_number_at_a_bare_name_site_is_not_an_identifier() -> None:
 def test_an_incomplete_list_is_not_pruned_by() -> None:
     text, stats = run(prefers("zzz", "beta"), MemberGuide(["beta"], complete=False))
     assert text.startswith("zzz") and stats.pruned == 0 and stats.incomplete_sites == 1
+
+
+def reject(bad: str, blame: Callable[[str], int] | None = None) -> Callable[[str], CheckReport]:
+    """A check rejecting suggestions that contain ``bad``, blaming where it starts (or ``blame``)."""
+
+    def check(text: str) -> CheckReport:
+        if bad not in text:
+            return CheckReport()
+        return CheckReport(reasons=(f"has {bad!r}",), blame=blame(text) if blame else text.index(bad))
+
+    return check
+
+
+def test_a_failing_suggestion_is_cut_where_the_check_blames_not_further() -> None:
+    def script(text: str) -> dict[str, float]:
+        if text.endswith("obj."):
+            return {"beta": 10.0}
+        return {"(": 10.0} if text.endswith("obj.beta") else {")": 10.0}
+
+    text, stats = run(
+        script, MemberGuide(["beta"], check=reject("))")), guidance=GuidanceSettings(active_completion=False)
+    )
+    assert text == "beta(" and stats.cut_chars > 0 and stats.emptied == 0  # "beta(" + "))..." blamed at "))"
+
+
+def test_a_cut_without_a_word_falls_back_to_the_unguided_suggestion_when_that_passes() -> None:
+    text, stats = run(prefers("zzz", "beta", "("), MemberGuide(["beta"], check=reject("beta")))
+    assert text.startswith("zzz") and stats.unguided_fallbacks == 1 and stats.emptied == 0
+
+
+def test_empty_only_when_nothing_passes() -> None:
+    text, stats = run(prefers("zzz", "beta", "("), MemberGuide(["beta"], check=reject("", lambda t: 0)))
+    assert text == "" and stats.emptied == 1

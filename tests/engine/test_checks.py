@@ -27,7 +27,7 @@ def test_syntax(engine: PythonEngine, doc: MakeDoc, suggestion: str, ok: bool) -
     reason = syntax_reason(engine.trees, document, suggestion)
     assert (reason is None) is ok, reason
     if reason is not None:
-        assert "syntax error" in reason
+        assert "syntax error" in reason.reason
 
 
 def test_syntax_accepts_fixing_a_broken_baseline(engine: PythonEngine, doc: MakeDoc) -> None:
@@ -54,7 +54,7 @@ def test_scope(engine: PythonEngine, doc: MakeDoc, suggestion: str, expected: st
     if expected is None:
         assert reason is None
     else:
-        assert reason is not None and expected in reason
+        assert reason is not None and expected in reason.reason
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_names(engine: PythonEngine, doc: MakeDoc, suggestion: str, undefined: s
     if undefined is None:
         assert reason is None
     else:
-        assert reason == f"undefined name(s): {undefined}"
+        assert reason is not None and reason.reason == f"undefined name(s): {undefined}"
 
 
 def test_names_ignores_names_already_undefined_in_the_document(engine: PythonEngine, doc: MakeDoc) -> None:
@@ -137,7 +137,7 @@ def test_names_in_a_method_check_only_its_function(
     engine: PythonEngine, doc: MakeDoc, suggestion: str, undefined: str | None
 ) -> None:
     reason = names_reason(engine.trees, doc(METHOD), suggestion)
-    assert reason == (None if undefined is None else f"undefined name(s): {undefined}")
+    assert (reason and reason.reason) == (None if undefined is None else f"undefined name(s): {undefined}")
 
 
 def test_check_combines_the_reasons(engine: PythonEngine, doc: MakeDoc) -> None:
@@ -145,9 +145,23 @@ def test_check_combines_the_reasons(engine: PythonEngine, doc: MakeDoc) -> None:
     assert engine.check(document, "len(path)") == ()
     report = engine.check(document, "nope(path)\n    return 1")
     assert len(report) == 2, report
-    assert "dedents" in report[0] and "nope" in report[1]
+    assert "dedents" in report[0].reason and "nope" in report[1].reason
     assert len(engine.check(document, "nope(path)\n    return 1", names=False)) == 1
-    assert "syntax" in engine.check(document, "len(path))")[0]
+    assert "syntax" in engine.check(document, "len(path))")[0].reason
+
+
+@pytest.mark.parametrize(
+    ("suggestion", "blame"),
+    [
+        ("len(path)) + 1", 9),  # the bracket nothing opened
+        ("os.path.join(path, len(path)", 12),  # a call left open: its bracket
+        ("path\n    return 1", 4),  # the line that leaves the block starts after the line end
+        ("path + nope(1)", 7),  # the undefined name
+    ],
+)
+def test_each_finding_blames_a_place(engine: PythonEngine, doc: MakeDoc, suggestion: str, blame: int) -> None:
+    findings = engine.check(doc(BODY), suggestion)
+    assert findings and min(f.at for f in findings) == blame, findings
 
 
 ORIGINAL_LINES = [

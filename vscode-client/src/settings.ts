@@ -7,35 +7,21 @@
  * `tests/test_settings_schema.py` checks `package.json` against the server's own schema.
  */
 
+import manifest from '../package.json';
+
 /** Section prefix of every setting. */
 export const SECTION = 'ghostwise';
 
-/** Keys the server understands (dotted, relative to `ghostwise.`). */
-export const SERVER_SETTING_KEYS = [
-  'model',
-  'nCtx',
-  'threads',
-  'nBatch',
-  'maxTokens',
-  'maxLines',
-  'maxMs',
-  'debounceMs',
-  'completionFallback',
-  'logLevel',
-  'guided.enabled',
-  'guided.pruning',
-  'guided.memoization',
-  'guided.activeCompletion',
-  'devData',
-  'dismissAfterMs',
-  'pythonEnvironment',
-  'engineTimeoutMs',
-] as const;
-
-export type ServerSettingKey = (typeof SERVER_SETTING_KEYS)[number];
-
 /** Settings only the extension reads; never sent to the server. */
-export const CLIENT_SETTING_KEYS = ['server.command', 'trace.server'] as const;
+export const CLIENT_SETTING_KEYS: readonly string[] = ['server.command', 'trace.server'];
+
+/** Keys the server understands (dotted, relative to `ghostwise.`): every setting `package.json` declares
+ * but the client-only ones, so a new server setting needs only its Python field and its declaration. */
+export const SERVER_SETTING_KEYS: readonly string[] = Object.keys(manifest.contributes.configuration.properties)
+  .map((key) => key.slice(SECTION.length + 1))
+  .filter((key) => !CLIENT_SETTING_KEYS.includes(key));
+
+export type ServerSettingKey = string;
 
 /** Changing one of these needs the model reloaded (the server does it; we only say so). */
 export const RELOADING_KEYS: readonly ServerSettingKey[] = ['model', 'nCtx', 'threads', 'nBatch'];

@@ -29,7 +29,13 @@ describe('toServerSettings', () => {
       debounceMs: 20,
       completionFallback: 'auto',
       logLevel: 'info',
-      guided: { enabled: true, pruning: true, memoization: true, activeCompletion: true },
+      guided: {
+        enabled: true,
+        pruning: true,
+        memoization: true,
+        activeCompletion: true,
+        sites: { member: true, name: true, importModule: true, importName: true, keywordArg: true },
+      },
       devData: 'metadata',
       dismissAfterMs: 10000,
       pythonEnvironment: '',
@@ -73,9 +79,11 @@ describe('toServerSettings', () => {
 });
 
 describe('package.json', () => {
-  it('declares exactly the server keys plus the client-only keys', () => {
+  it('sends every declared setting to the server but the client-only ones', () => {
     const declared = Object.keys(properties).map((k) => k.replace(/^ghostwise\./, ''));
     expect(new Set(declared)).toEqual(new Set([...SERVER_SETTING_KEYS, ...CLIENT_SETTING_KEYS]));
+    expect(SERVER_SETTING_KEYS).toContain('guided.sites.member');
+    expect(SERVER_SETTING_KEYS).not.toContain('server.command');
   });
 });
 
