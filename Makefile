@@ -14,12 +14,13 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-## demo: one suggestion on the bundled default model, unguided then guided
+## demo: one suggestion on the bundled default model after `depot.` (Depot is in a module the model never
+## sees), unguided then guided; each says whether the member it names exists
 demo: $(INSTALLED)
-	@echo "== unguided =="
-	$(BIN)/ghostwise complete docs/demo/inventory.py --line 16 --col 34 --no-guided --stats
-	@echo "== guided =="
-	$(BIN)/ghostwise complete docs/demo/inventory.py --line 16 --col 34 --stats
+	@echo "== unguided: the model alone =="
+	@$(BIN)/ghostwise complete docs/demo/restock.py --line 9 --col 11 --no-guided --explain
+	@echo "== guided: the engine checks every name while the model decodes =="
+	@$(BIN)/ghostwise complete docs/demo/restock.py --line 9 --col 11 --explain
 
 ## test: lint, then the whole suite (real model, real Jedi/tree-sitter, real LSP client over stdio)
 test: lint

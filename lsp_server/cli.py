@@ -50,8 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     complete.add_argument("--max-tokens", type=int, default=64)
     complete.add_argument("--max-lines", type=int, default=8)
     complete.add_argument("--max-ms", type=int, default=1500)
+    complete.add_argument(
+        "--engine-wait-ms",
+        type=int,
+        default=2000,
+        help="longest wait for the engine's first answer (default 2000: no keystroke to race here)",
+    )
     _add_guidance_flags(complete)
     complete.add_argument("--stats", action="store_true", help="print decode statistics as JSON to stderr")
+    complete.add_argument(
+        "--explain",
+        action="store_true",
+        help="after a '.', say on stderr whether the suggested member exists",
+    )
     complete.set_defaults(func=_run_complete)
     add_bench_parser(sub)
     add_stats_parser(sub)

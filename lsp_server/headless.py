@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from completion_engine import Document
+from completion_engine import Document, EngineSettings, JediSettings
 from completion_engine.lines import offset_at
 from decoding.model_source import ModelError
 from decoding.settings import GenerationSettings, GuidanceSettings, ModelSettings
@@ -15,6 +17,7 @@ from lsp_server.config import ServerSettings
 from lsp_server.service import CompletionService
 
 CURSOR = "<CURSOR>"
+_IDENTIFIER = re.compile(r"\w+")
 _LANGUAGES = {
     ".py": "python",
     ".pyi": "python",
@@ -72,6 +75,7 @@ def complete_command(args: argparse.Namespace) -> int:
             memoization=args.memoization,
             active_completion=args.active_completion,
         ),
+        engine=EngineSettings(jedi=JediSettings(timeout_ms=args.engine_wait_ms)),
     )
     language = args.language or (_LANGUAGES.get(path.suffix, "plaintext") if path else "python")
     service = CompletionService(settings)
@@ -80,19 +84,38 @@ def complete_command(args: argparse.Namespace) -> int:
     except ModelError as e:
         print(f"ghostwise: {e}", file=sys.stderr)
         return 1
-    suggestion = service.complete(
-        Document(
-            uri=path.resolve().as_uri() if path else "stdin:",
-            text=text,
-            cursor=offset,
-            path=path,
-            language_id=language,
-            workspace_root=Path.cwd(),
-        )
+    doc = Document(
+        uri=path.resolve().as_uri() if path else "stdin:",
+        text=text,
+        cursor=offset,
+        path=path,
+        language_id=language,
+        workspace_root=Path.cwd(),
     )
+    suggestion = service.complete(doc)
     print(suggestion.text)
+    if args.explain:
+        print(f"ghostwise: {explain_member(service, doc, suggestion.text)}", file=sys.stderr)
     if args.stats:
         print(
             json.dumps({"stop_reason": suggestion.stop_reason, **suggestion.stats.to_dict()}), file=sys.stderr
         )
     return 0
+
+
+def explain_member(service: CompletionService, doc: Document, suggestion: str) -> str:
+    """Whether the member the suggestion names at a ``.`` exists (the engine's untimed member list)."""
+    site = service.engine.classify(doc)
+    if site is None or site.kind != "member":
+        return "the cursor is not right after a '.': nothing to explain"
+    head = _IDENTIFIER.match(suggestion)
+    name = site.typed + (head.group() if head else "")
+    members = service.engine.members_at(
+        replace(doc, text=doc.text[: site.start] + name + doc.text[doc.cursor :], cursor=site.start)
+    )
+    if not members:
+        return f"the engine does not know the members here, so `{name}` cannot be checked"
+    if name in members:
+        return f"`{name}` is a real member"
+    shown = ", ".join(sorted(m for m in members if not m.startswith("_"))[:8])
+    return f"`{name}` is not a member: the engine lists {len(members)} ({shown}, ...)"

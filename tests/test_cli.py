@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 
 GHOSTWISE = [sys.executable, "-m", "lsp_server"]
-DEMO = Path(__file__).parents[1] / "docs" / "demo" / "inventory.py"
+REPO = Path(__file__).parents[1]
+DEMO = ["complete", "docs/demo/restock.py", "--line", "9", "--col", "11", "--explain"]
 
 
 def run(*args: str, stdin: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*GHOSTWISE, *args], input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+        [*GHOSTWISE, *args], input=stdin, capture_output=True, text=True, timeout=timeout, check=False, cwd=REPO
     )
 
 
@@ -32,15 +33,22 @@ def test_version_and_help() -> None:
         "--no-memoization",
         "--no-active-completion",
         "--max-ms",
+        "--engine-wait-ms",
+        "--explain",
     ):
         assert option in complete_help
 
 
-def test_complete_file_position() -> None:
-    result = run("complete", str(DEMO), "--line", "16", "--col", "34", "--no-guided")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip(), "an empty suggestion"
-    assert "\n" not in result.stdout.strip()
+def test_make_demo_shows_the_point() -> None:
+    """``make demo``: after ``depot.`` (Depot is in a module the model never sees) the model alone names a
+    member that does not exist and guided decoding a real one. A long engine wait: only the names matter."""
+    unguided = run(*DEMO, "--no-guided")
+    assert unguided.returncode == 0, unguided.stderr
+    assert unguided.stdout.strip() and "\n" not in unguided.stdout.strip()
+    assert "is not a member" in unguided.stderr, unguided.stderr
+    guided = run(*DEMO, "--engine-wait-ms", "20000")
+    assert guided.returncode == 0, guided.stderr
+    assert "is a real member" in guided.stderr, (guided.stdout, guided.stderr)
 
 
 def test_complete_stdin_with_cursor_marker() -> None:

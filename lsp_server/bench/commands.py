@@ -21,7 +21,7 @@ from lsp_server.bench.metrics import MembersAt, engine_members
 from lsp_server.bench.mine import mine
 from lsp_server.bench.modes import MODES
 from lsp_server.bench.report import write_report
-from lsp_server.bench.runner import Complete, RunOptions, run
+from lsp_server.bench.runner import Complete, RunOptions, SiteKind, run
 from lsp_server.bench.summary import summarize_run
 from lsp_server.bench.tasks import Task, load_tasks, write_tasks
 from lsp_server.config import ServerSettings
@@ -75,7 +75,7 @@ def run_command(args: argparse.Namespace) -> int:
         return 2
     started, load_before = time.monotonic(), os.getloadavg()[0]
     try:
-        complete, prefill, members = _service_complete(args.model, args.root)
+        complete, prefill, members, site_kind = _service_complete(args.model, args.root)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as exc:  # a model that cannot be loaded: say why, no traceback
@@ -88,7 +88,7 @@ def run_command(args: argparse.Namespace) -> int:
     interrupted = False
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends a run like Ctrl-C: results kept
     try:
-        run(tasks, complete, options, prefill, members)
+        run(tasks, complete, options, prefill, members, site_kind)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -108,9 +108,12 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _service_complete(model: str, root: Path | None) -> tuple[Complete, Callable[[Task], None], MembersAt]:
+def _service_complete(
+    model: str, root: Path | None
+) -> tuple[Complete, Callable[[Task], None], MembersAt, SiteKind]:
     """Load the model once; return functions completing a task the way the server would, evaluating its
-    prompt beforehand (untimed), and listing members with the engine's untimed oracle."""
+    prompt beforehand (untimed), listing members with the engine's untimed oracle, and naming the kind
+    of site at a task's cursor."""
     service = CompletionService(ServerSettings(model=ModelSettings(spec=model)))
     print(f"loading model {model!r} ...", file=sys.stderr)
     service.load(progress=None)
@@ -141,7 +144,11 @@ def _service_complete(model: str, root: Path | None) -> tuple[Complete, Callable
         service.prepare(doc)  # the server parses a document for Jedi when it is opened
         service.prefill(doc)
 
-    return complete, prefill, engine_members(service.engine, root)
+    def site_kind(task: Task) -> str:
+        site = service.engine.classify(document(task))
+        return site.kind if site is not None else "none"
+
+    return complete, prefill, engine_members(service.engine, root), site_kind
 
 
 def _write_run_info(

@@ -62,14 +62,23 @@ def mine_library(library: str, seed: int = SEED) -> list[Record]:
         chosen += [(kind, s) for s in rng.sample(sites, min(n, len(sites)))]
     plain = set(find_sites(root, "member", seed))
     in_fstrings = [s for s in find_sites(root, "member", seed, fstrings=True) if s not in plain]
-    chosen += [("member", s) for s in rng.sample(in_fstrings, min(FSTRING_MEMBERS_PER_LIBRARY, len(in_fstrings)))]
+    chosen += [
+        ("member", s) for s in rng.sample(in_fstrings, min(FSTRING_MEMBERS_PER_LIBRARY, len(in_fstrings)))
+    ]
     version = importlib.metadata.version(library)
     records = []
     for kind, site in sorted(set(chosen), key=lambda c: (c[1].path, c[1].offset, c[0])):
         text = texts[site.path]
         records.append(
-            Record(library=library, version=version, path=site.path, offset=site.offset, kind=kind,
-                   sha256=_digest(text), ground_truth=task_at(text, site, kind).ground_truth)
+            Record(
+                library=library,
+                version=version,
+                path=site.path,
+                offset=site.offset,
+                kind=kind,
+                sha256=_digest(text),
+                ground_truth=task_at(text, site, kind).ground_truth,
+            )
         )
     return records
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from lsp_server.bench.report import markdown_table, notes
+from lsp_server.bench.report import kind_table, markdown_table, notes
 
 
 def block(out_dir: Path) -> str:
@@ -31,8 +31,15 @@ def block(out_dir: Path) -> str:
         f"{run['cpus']} CPU cores, {run['wall_s'] / 60:.1f} min for all modes in the last invocation "
         f"(load average {run['load_avg_start']:.1f} → {run['load_avg_end']:.1f})._"
     )
+    by_kind = kind_table(summary)
     return "\n".join(
-        [made, "", markdown_table(summary).rstrip(), *([""] + notes(summary) if notes(summary) else [])]
+        [
+            made,
+            "",
+            markdown_table(summary).rstrip(),
+            *([""] + notes(summary) if notes(summary) else []),
+            *(["", "By kind of site at the cursor:", "", by_kind.rstrip()] if by_kind else []),
+        ]
     )
 
 

@@ -32,6 +32,9 @@ ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("syntax errors ↓", "syntax_error_rate", _pct),
     ("undefined names ↓", "undefined_name_rate", _pct),
     ("unresolved members ↓", "unresolved_member_rate", _pct),
+    ("empty suggestions ↓", "empty_rate", _pct),
+    ("emptied by the checks ↓", "emptied_rate", _pct),
+    ("base's right identifier kept ↑", "kept_right", _pct),
     ("latency p50 (ms)", "latency_ms_p50", _num(0)),
     ("latency p95 (ms)", "latency_ms_p95", _num(0)),
     ("tokens/s", "tokens_per_s", _num(1)),
@@ -94,11 +97,48 @@ def notes(summary: Summary) -> list[str]:
     return lines
 
 
+KIND_ROWS = tuple(
+    row
+    for row in ROWS
+    if row[1]
+    in {
+        "n",
+        "exact_match",
+        "edit_similarity",
+        "identifier_match",
+        "pass_at_1",
+        "syntax_error_rate",
+        "undefined_name_rate",
+        "unresolved_member_rate",
+        "emptied_rate",
+    }
+)
+
+
+def kind_table(summary: Summary) -> str:
+    """Every quality and validity metric per kind of site at the tasks' cursors, modes side by side."""
+    modes = list(summary)
+    kinds = sorted({k for s in summary.values() for k in (s.get("by_kind") or {})})
+    if not kinds:
+        return ""
+    header = ["site kind", "metric", *modes]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for kind in kinds:
+        for i, (label, key, fmt) in enumerate(KIND_ROWS):
+            values = [(summary[m].get("by_kind") or {}).get(kind, {}).get(key) for m in modes]
+            if key != "n" and all(v is None for v in values):
+                continue
+            lines.append("| " + " | ".join([kind if i == 0 else "", label, *(fmt(v) for v in values)]) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def write_markdown(summary: Summary, path: Path, title: str) -> None:
     parts = [f"# {title}\n", markdown_table(summary)]
     lines = notes(summary)
     if lines:
         parts.append("\n".join(lines) + "\n")
+    if by_kind := kind_table(summary):
+        parts += ["## By kind of site at the cursor\n", by_kind]
     path.write_text("\n".join(parts), encoding="utf-8")
 
 

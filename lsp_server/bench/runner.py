@@ -28,6 +28,7 @@ from lsp_server.bench.tasks import Task
 log = logging.getLogger(__name__)
 
 Complete = Callable[[Task, GuidanceSettings], Suggestion]
+SiteKind = Callable[[Task], str]  # the kind of identifier site at a task's cursor ("none" when there is none)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,9 +95,14 @@ class Judge:
         return self._seen[completion]
 
 
-def evaluate(task: Task, mode: str, complete: Complete, judge: Judge) -> dict[str, Any]:
+def evaluate(task: Task, mode: str, complete: Complete, judge: Judge, site_kind: str = "") -> dict[str, Any]:
     """Run one task in one mode and return its result record."""
-    record: dict[str, Any] = {"task_id": task.task_id, "mode": mode, "kind": task.kind}
+    record: dict[str, Any] = {
+        "task_id": task.task_id,
+        "mode": mode,
+        "kind": task.kind,
+        "site_kind": site_kind,
+    }
     started = time.perf_counter()
     try:
         suggestion = complete(task, MODES[mode])
@@ -132,12 +138,14 @@ def run(
     options: RunOptions,
     prefill: Callable[[Task], None] | None = None,
     members: MembersAt | None = None,
+    site_kind: SiteKind | None = None,
 ) -> None:
     """Run every task in every mode, appending to the results files (``KeyboardInterrupt`` propagates).
 
     ``prefill`` (untimed) brings the model's KV cache to the task's prompt first, so every mode
     starts from the state a keystroke in an open document finds, whichever mode runs first.
-    ``members`` rates member tasks' unresolved members (without it they are not rated).
+    ``members`` rates member tasks' unresolved members (without it they are not rated); ``site_kind``
+    labels each record with the kind of site at the task's cursor (the summary's per-kind tables).
     """
     unknown = [m for m in options.modes if m not in MODES]
     if unknown:
@@ -157,11 +165,12 @@ def run(
         )
         for task, todo in _pending([t.at_line_end() for t in tasks], options.modes, done):
             judge = Judge(task, members, options.test_timeout_s)
+            kind = site_kind(task) if site_kind is not None else ""
             if prefill is not None:
                 prefill(task)
             for mode in todo:
                 bar.set_postfix_str(mode, refresh=False)
-                record = evaluate(task, mode, complete, judge)
+                record = evaluate(task, mode, complete, judge, kind)
                 streams[mode].write(json.dumps(record) + "\n")
                 streams[mode].flush()
                 bar.update()

@@ -39,8 +39,9 @@ def _guidance_totals(records: Sequence[Record]) -> dict[str, float]:
     return totals
 
 
-def summarize(records: Iterable[Record]) -> dict[str, Any]:
-    """The summary of one mode's records (errored records count in ``n`` and ``errors`` only)."""
+def summarize(records: Iterable[Record], *, by_kind: bool = True) -> dict[str, Any]:
+    """The summary of one mode's records (errored records count in ``n`` and ``errors`` only), with the
+    same figures per kind of site at the tasks' cursors (``by_kind``)."""
     records = list(records)
     scored = [r for r in records if not r.get("error")]
     latencies = [float(r["latency_ms"]) for r in scored]
@@ -70,14 +71,40 @@ def summarize(records: Iterable[Record]) -> dict[str, Any]:
         "engine_queries_per_token": round(sum(_stat(r, "engine_queries") for r in scored) / tokens, 4)
         if tokens
         else None,
+        "empty_rate": _mean([not r["completion"] for r in scored]),
+        "emptied_rate": _mean([_stat(r, "emptied") > 0 for r in scored]),
         "guidance_totals": _guidance_totals(scored),
+        **({"by_kind": _by_kind(records)} if by_kind else {}),
     }
+
+
+def _by_kind(records: Sequence[Record]) -> dict[str, dict[str, Any]]:
+    kinds: dict[str, list[Record]] = {}
+    for record in records:
+        kinds.setdefault(record.get("site_kind") or "none", []).append(record)
+    return {kind: summarize(group, by_kind=False) for kind, group in sorted(kinds.items())}
+
+
+def kept_right(base: Mapping[str, Record], other: Mapping[str, Record]) -> dict[str, Any]:
+    """Of the tasks where base's first identifier was the original one, the share where ``other``'s is too."""
+    right = [t for t, r in base.items() if not r.get("error") and r["metrics"]["identifier_match"]]
+    kept = [
+        t
+        for t in right
+        if t in other and not other[t].get("error") and other[t]["metrics"]["identifier_match"]
+    ]
+    return {"base_right": len(right), "kept_right": round(len(kept) / len(right), 4) if right else None}
 
 
 def summarize_run(out_dir: Path, modes: Sequence[str], task_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     """Summaries keyed by mode, over the results of ``task_ids`` found in ``out_dir``."""
-    summary = {}
+    summary: dict[str, dict[str, Any]] = {}
+    chosen: dict[str, dict[str, Record]] = {}
     for mode in modes:
         records = read_results(results_path(out_dir, mode))
-        summary[mode] = summarize(records[t] for t in task_ids if t in records)
+        chosen[mode] = {t: records[t] for t in task_ids if t in records}
+        summary[mode] = summarize(chosen[mode].values())
+    for mode in modes:
+        if mode != "base" and "base" in chosen:
+            summary[mode].update(kept_right(chosen["base"], chosen[mode]))
     return summary

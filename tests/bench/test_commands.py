@@ -38,7 +38,12 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> Callable[[Script], None]:
         monkeypatch.setattr(
             commands,
             "_service_complete",
-            lambda model, root: (script, lambda task: None, lambda task, completion: frozenset()),
+            lambda model, root: (
+                script,
+                lambda task: None,
+                lambda task, completion: frozenset(),
+                lambda task: "none",
+            ),
         )
 
     return use
