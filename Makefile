@@ -48,7 +48,7 @@ vscode-client/node_modules/.package-lock.json: vscode-client/package-lock.json
 
 ## bench: both example task sets, base vs guided; rewrites the tables in docs/benchmarks.md
 bench: $(INSTALLED)
-	ROOT=$$(bash benchmarks/fetch_member_source.sh) && \
+	ROOT=$$(bash benchmarks/fetch_source.sh rich) && \
 	$(BIN)/ghostwise bench run --tasks ../shared/benchdata/humaneval-singleline-infilling.jsonl --limit 100 \
 	    --out bench-out/humaneval && \
 	$(BIN)/ghostwise bench run --tasks benchmarks/data/rich-13.7.1-member.jsonl --root "$$ROOT" \

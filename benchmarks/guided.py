@@ -68,7 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(
         subprocess.run(
-            ["bash", str(REPO / "benchmarks" / "fetch_member_source.sh")],
+            ["bash", str(REPO / "benchmarks" / "fetch_source.sh"), "rich"],
             check=True,
             capture_output=True,
             text=True,

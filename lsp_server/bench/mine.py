@@ -9,13 +9,15 @@ the same tree and seed always give the same tasks.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import io
 import logging
 import random
 import re
+import sys
 import tokenize
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from lsp_server.bench.tasks import Task
 
 log = logging.getLogger(__name__)
 
-MINE_KINDS = ("member", "line")
+MINE_KINDS = ("member", "line", "api")
 TEST_DIRS = frozenset({"test", "tests", "testing"})
 VENDORED_DIRS = frozenset(
     {"vendor", "vendored", "_vendor", "_vendored", "third_party", "thirdparty", "extern"}
@@ -76,7 +78,7 @@ def source_files(src: Path) -> Iterator[tuple[str, str]]:
             log.debug("skip %s (test or vendored)", relative)
             continue
         try:
-            text = file.read_text(encoding="utf-8")
+            text = file.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the code
         except (OSError, UnicodeDecodeError) as exc:
             log.warning("skip %s: %s", relative, exc)
             continue
@@ -176,17 +178,80 @@ def line_offsets(text: str, rng: random.Random) -> list[int]:
     return offsets
 
 
+def api_offsets(text: str, rng: random.Random, external: Callable[[str], bool]) -> list[int]:
+    """Calls into libraries for which ``external(top_level_package)`` holds: for each call, the start of the
+    callee's (last) name or the point right after its ``(``, chosen by ``rng``."""
+    tree = ast.parse(text)
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            bound |= {a.asname or a.name.split(".")[0] for a in node.names if external(a.name.split(".")[0])}
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and node.module
+            and external(node.module.split(".")[0])
+        ):
+            bound |= {a.asname or a.name for a in node.names if a.name != "*"}
+    starts = _line_starts(text)
+    lines = text.splitlines(keepends=True)
+    offsets = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or _root_name(node.func) not in bound:
+            continue
+        func = node.func
+        assert func.end_lineno is not None and func.end_col_offset is not None
+        row = func.end_lineno - 1
+        end = starts[row] + len(
+            lines[row].encode("utf-8")[: func.end_col_offset].decode("utf-8", errors="replace")
+        )
+        name_start = end - len(func.attr if isinstance(func, ast.Attribute) else func.id)  # type: ignore[attr-defined]
+        paren = text.find("(", end)
+        choices = [name_start] + ([paren + 1] if paren >= 0 and not text[end:paren].strip() else [])
+        offsets.append(rng.choice(choices))
+    return sorted(set(offsets))
+
+
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _external(src: Path) -> Callable[[str], bool]:
+    """Top-level packages neither installed here nor part of the tree under ``src``."""
+    own = {p.name.removesuffix(".py") for p in src.iterdir()} | {
+        p.parent.name for p in src.glob("*/*/__init__.py")
+    }
+
+    def external(top: str) -> bool:
+        if top in own or top in sys.stdlib_module_names:
+            return False
+        try:
+            return importlib.util.find_spec(top) is None
+        except (ImportError, ValueError):
+            return True
+
+    return external
+
+
 def find_sites(src: Path, kind: str, seed: int, fstrings: bool = False) -> list[Site]:
     """Every candidate site of ``kind`` under ``src``, in a stable order."""
     if kind not in MINE_KINDS:
         raise ValueError(f"unknown kind {kind!r} (expected one of {', '.join(MINE_KINDS)})")
     sites: list[Site] = []
+    external = _external(src)
     for path, text in source_files(src):
         rng = random.Random(f"{seed}:{path}")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                offsets = member_offsets(text, fstrings) if kind == "member" else line_offsets(text, rng)
+                if kind == "member":
+                    offsets = member_offsets(text, fstrings)
+                elif kind == "api":
+                    offsets = api_offsets(text, rng, external)
+                else:
+                    offsets = line_offsets(text, rng)
         except (SyntaxError, ValueError, tokenize.TokenError) as exc:
             log.warning("skip %s: does not parse (%s)", path, exc)
             continue
@@ -218,10 +283,5 @@ def mine(src: Path, kind: str, n: int, seed: int, fstrings: bool = False) -> lis
     sites = find_sites(src, kind, seed, fstrings)
     chosen = sorted(random.Random(seed).sample(sites, min(n, len(sites))), key=lambda s: (s.path, s.offset))
     log.info("mined %d of %d %s sites under %s", len(chosen), len(sites), kind, src)
-    texts: dict[str, str] = {}
-    tasks = []
-    for site in chosen:
-        if site.path not in texts:
-            texts[site.path] = (src / site.path).read_text(encoding="utf-8")
-        tasks.append(task_at(texts[site.path], site, kind))
-    return tasks
+    texts = dict(source_files(src)) if chosen else {}
+    return [task_at(texts[site.path], site, kind) for site in chosen]
