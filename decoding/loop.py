@@ -113,12 +113,17 @@ def run_loop(
 
     With ``heal`` the output must start with those bytes (see :mod:`decoding.healing`); they are
     not part of the returned text. A policy that finds no consistent token gets them forced.
+
+    Every path is bounded by tokens and time: at most ``2 * max_tokens`` steps, whether a step adds
+    tokens, backs off or adds none (then ``stalled``); a step that adds nothing past ``max_ms`` ends
+    the loop (``time``), and past ``max_ms`` the line rules end it at the next line end.
     """
     tokens: list[int] = []
     pieces: list[bytes] = []
     data = b""
     model_ms = 0.0
     stop = "max_tokens"
+    steps = 0
     while len(tokens) < max_tokens:
         if cancel is not None and cancel.cancelled:
             stop = "cancelled"
@@ -126,6 +131,10 @@ def run_loop(
         if prompt_len + len(tokens) >= model.n_ctx:
             stop = "context_full"
             break
+        if steps == 2 * max_tokens:
+            stop = "stalled"
+            break
+        steps += 1
         pending = heal[len(data) :] if len(data) < len(heal) else b""
         text = decode_text(data[len(heal) :]) if not pending else ""
         choice = policy.choose(model.logits(), Step(text=text, tokens=tokens, heal=pending))
@@ -134,7 +143,7 @@ def run_loop(
             and not choice.backoff
             and not (choice.tokens and consistent(model.piece(choice.tokens[0]), pending))
         ):
-            choice = Choice(model.tokenize(decode_text(pending)) or choice.tokens)
+            choice = _force_heal(model, heal, pending, len(tokens))
         if choice.backoff:
             keep = max(0, len(tokens) - choice.backoff)
             del tokens[keep:], pieces[keep:]
@@ -144,8 +153,6 @@ def run_loop(
             model.truncate(prompt_len + keep - 1)
             model.append([last])  # fresh logits at the point backed off to
             model_ms += (time.perf_counter() - t0) * 1000
-            if not choice.tokens:
-                continue
         end = next(
             (
                 i
@@ -165,12 +172,24 @@ def run_loop(
             new = [model.piece(t) for t in choice.tokens]
             pieces.extend(new)
             data += b"".join(new)
+        elif end is None and (time.perf_counter() - started) * 1000 > max_ms:
+            stop = "time"  # a step that added nothing, past the budget
+            break
         if end is not None:
             break
-        if len(data) < len(heal):
+        if not choice.tokens or len(data) < len(heal):
             continue
         over_time = (time.perf_counter() - started) * 1000 > max_ms
         kept, reason = cut_at_stop(decode_text(data[len(heal) :]), plan, over_time=over_time)
         if reason is not None:
             return Generation(text=kept, tokens=tokens, stop_reason=reason, model_ms=model_ms)
     return Generation(text=decode_text(data[len(heal) :]), tokens=tokens, stop_reason=stop, model_ms=model_ms)
+
+
+def _force_heal(model: TokenModel, heal: bytes, pending: bytes, generated: int) -> Choice:
+    """The tokens of the bytes still to heal; when they end a character begun by the ``generated``
+    tokens (``<0xE2>``, ``<0x82>`` of a ``€`` and nothing fits ``\\xac``), the whole healed text again."""
+    try:
+        return Choice(model.tokenize(pending.decode("utf-8")))
+    except UnicodeDecodeError:
+        return Choice(model.tokenize(heal.decode("utf-8")), backoff=generated)

@@ -6,35 +6,38 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-Script = Callable[[str], dict[str, float]]  # cached text (prompt + output) -> preferred pieces and logits
+# cached text (prompt + output, bad UTF-8 replaced) -> preferred pieces and logits
+Script = Callable[[str], dict[str | bytes, float]]
 
 
 class ScriptedModel:
-    """Pieces are plain strings; ``script(text)`` gives the logits of the pieces it names (others -20)."""
+    """Pieces are strings or raw bytes (``b"\\xe2"``, like a byte-fallback token); ``script(text)`` gives
+    the logits of the pieces it names (others -20)."""
 
     name = "scripted"
     n_ctx = 512
 
-    def __init__(self, pieces: Sequence[str], script: Script) -> None:
-        self.pieces = ["<eos>", *pieces]
+    def __init__(self, pieces: Sequence[str | bytes], script: Script) -> None:
+        self.pieces: list[str | bytes] = ["<eos>", *pieces]
         self.n_vocab = len(self.pieces)
         self._ids = {p: i for i, p in enumerate(self.pieces)}
+        self._bytes = [b"", *(p if isinstance(p, bytes) else p.encode() for p in pieces)]
         self._script = script
         self._cache: list[int] = []
 
     def tokenize(self, text: str, *, special: bool = False) -> list[int]:
-        out, i = [], 0
-        while i < len(text):  # greedy longest match
-            piece = max((p for p in self.pieces[1:] if text.startswith(p, i)), key=len)
-            out.append(self._ids[piece])
-            i += len(piece)
+        data, out, i = text.encode(), [], 0
+        while i < len(data):  # greedy longest match
+            token = max((t for t in range(1, self.n_vocab) if data.startswith(self._bytes[t], i)), key=lambda t: len(self._bytes[t]))
+            out.append(token)
+            i += len(self._bytes[token])
         return out
 
     def bos(self) -> list[int]:
         return []
 
     def piece(self, token: int) -> bytes:
-        return b"" if token == 0 else self.pieces[token].encode()
+        return self._bytes[token]
 
     def is_eog(self, token: int) -> bool:
         return token == 0
@@ -46,7 +49,7 @@ class ScriptedModel:
         return None
 
     def token_text(self, token: int) -> str:
-        return self.pieces[token]
+        return self._bytes[token].decode("utf-8", "replace") if token else "<eos>"
 
     def metadata(self) -> dict[str, str]:
         return {}
@@ -65,7 +68,7 @@ class ScriptedModel:
         del self._cache[n_keep:]
 
     def logits(self) -> np.ndarray:
-        text = "".join(self.pieces[t] for t in self._cache)
+        text = b"".join(self._bytes[t] for t in self._cache).decode("utf-8", "replace")
         out = np.full(self.n_vocab, -20.0, dtype=np.float32)
         for piece, logit in self._script(text).items():
             out[self._ids[piece]] = logit

@@ -81,3 +81,17 @@ def test_time_budget_ends_at_a_line_boundary(runtime: LlamaRuntime) -> None:
     result = Completer(runtime).complete(at("class Matrix:\n    ", ""), fast)
     assert result.stop_reason in ("time", "eog", "dedent")
     assert "\n" not in result.text
+
+
+def test_healing_a_character_the_model_spells_in_bytes_ends(runtime: LlamaRuntime) -> None:
+    """Issue #13: here the model heals the prompt's last token ``€`` (e2 82 ac) with the byte tokens
+    <0xE2>, <0x82>, and nothing in its top 32 fits ``\\xac``; the loop used to spin until cancelled."""
+    cancel = CancelToken()
+    timer = threading.Timer(60, cancel.cancel)
+    timer.start()
+    try:
+        result = Completer(runtime).complete(at('name = "café →€', "\n"), GEN, cancel=cancel)
+    finally:
+        timer.cancel()
+    assert result.stop_reason == "line", result
+    assert result.text.strip()
