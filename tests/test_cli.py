@@ -13,7 +13,13 @@ DEMO = ["complete", "docs/demo/restock.py", "--line", "9", "--col", "11", "--exp
 
 def run(*args: str, stdin: str | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*GHOSTWISE, *args], input=stdin, capture_output=True, text=True, timeout=timeout, check=False, cwd=REPO
+        [*GHOSTWISE, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        cwd=REPO,
     )
 
 

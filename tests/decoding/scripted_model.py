@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-# cached text (prompt + output, bad UTF-8 replaced) -> preferred pieces and logits
-Script = Callable[[str], dict[str | bytes, float]]
+# cached text (prompt + output, bad UTF-8 replaced) -> preferred pieces (str or bytes) and logits
+Script = Callable[[str], Mapping[Any, float]]
 
 
 class ScriptedModel:
@@ -28,7 +29,10 @@ class ScriptedModel:
     def tokenize(self, text: str, *, special: bool = False) -> list[int]:
         data, out, i = text.encode(), [], 0
         while i < len(data):  # greedy longest match
-            token = max((t for t in range(1, self.n_vocab) if data.startswith(self._bytes[t], i)), key=lambda t: len(self._bytes[t]))
+            token = max(
+                (t for t in range(1, self.n_vocab) if data.startswith(self._bytes[t], i)),
+                key=lambda t: len(self._bytes[t]),
+            )
             out.append(token)
             i += len(self._bytes[token])
         return out
