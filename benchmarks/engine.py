@@ -201,20 +201,22 @@ def run(sites: list[MinedSite], timeout_ms: int) -> dict[str, object]:
             found = engine.candidates(doc, site)
         samples.wall.setdefault(f"  first query, {site.kind} sites", []).append(samples.wall[QUERY][-1])
         samples.cpu.setdefault(f"  first query, {site.kind} sites", []).append(samples.cpu[QUERY][-1])
-        if found is None:
-            outcome["unknown (binds later)" if site.binds_later else "unknown"] += 1
+        names = found.names
+        if names is None:
+            why = "binds later" if site.binds_later else "no answer in time" if not found.ready else "unknown"
+            outcome[f"unknown ({why})"] += 1
             continue
         outcome["answered"] += 1
         answered += 1
-        true_name_listed += found.names.is_name(mined.name)
+        true_name_listed += names.is_name(mined.name)
         for k in range(1, len(mined.name) + 1):
             with samples.timed("site classification per call"):
                 grown = engine.classify(doc, mined.name[:k])
             again = engine.candidates(doc, grown) if grown is not None else None
             memo_total += 1
-            memo_hits += again is not None and again.memoized and again.names is found.names
+            memo_hits += again is not None and again.memoized and again.names is names
             prefix = mined.name[:k]
-            for call in (found.names.feasible, found.names.continuation, found.names.is_name):
+            for call in (names.feasible, names.continuation, names.is_name):
                 t = time.perf_counter()
                 call(prefix)
                 narrow_us.append((time.perf_counter() - t) * 1e6)

@@ -1,7 +1,7 @@
 """Candidates from Jedi: one warm ``jedi.Project`` per workspace root, one query per site, time-boxed.
 
-Jedi cannot be interrupted, so every query runs in one worker thread and callers stop waiting
-after ``timeout_ms``; a late answer is still stored, so the next request for the same site gets it.
+Jedi cannot be interrupted, so every query runs in one worker thread and callers wait as long as they
+choose (the decoder: not at all while it decodes); a late answer is kept for the next request.
 Only ``Completion.name`` is read (``.type`` can cost more than the whole query).  An empty answer,
 an exception (including ``RecursionError``) or a time-out is *unknown* (None), logged once at debug.
 """
@@ -48,9 +48,7 @@ class JediSettings:
     files and bound memory) and after any failure.
     """
 
-    timeout_ms: int = field(
-        default=150, metadata={"setting": {"key": "engineTimeoutMs", "range": (10, 60_000)}}
-    )
+    timeout_ms: int = 150  # the wait of callers that name none (the decoder always names its own)
     python_environment: str = field(default="", metadata={"setting": {}})
     max_document_chars: int = 1_000_000
     max_cached_sites: int = 2048
@@ -118,13 +116,9 @@ class JediBackend:
         except (Exception, RecursionError) as exc:  # noqa: BLE001 - the query will report it
             log.debug("jedi: parsing %s failed: %r", doc.uri, exc)
 
-    def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates | None:
-        """The names at ``site`` (None: unknown, or not known yet).
-
-        A new site's query waits at most ``wait_ms`` (default ``timeout_ms``), counted from the
-        site's first request; ``wait_ms=0`` only starts the query.
-        """
-        t0 = time.perf_counter()
+    def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates:
+        """The names at ``site``, waiting at most ``wait_ms`` from now (default ``timeout_ms``) for a query
+        that is not answered yet; ``wait_ms=0`` only starts it. ``ready`` is False when it is still running."""
         with self._lock:
             pending = self._sites.get(site.key)
             memoized = pending is not None
@@ -132,25 +126,24 @@ class JediBackend:
                 try:
                     future = self._executor.submit(self._query, doc, site)
                 except RuntimeError:  # closed: the engine was replaced by a reconfiguration
-                    return None
-                pending = self._sites[site.key] = _Pending(future, t0)
+                    return Candidates(names=None, memoized=False, complete=False)
+                pending = self._sites[site.key] = _Pending(future, time.perf_counter())
                 self.queries += 1
                 self._evict()
             else:
                 self._sites.move_to_end(site.key)
                 self.memo_hits += 1
         limit_ms = self.settings.timeout_ms if wait_ms is None else wait_ms
-        budget_s = limit_ms / 1000 - (t0 - pending.submitted)
         try:
-            answer = pending.future.result(timeout=max(budget_s, 0.0))
-        except (FutureTimeout, CancelledError):
+            answer = pending.future.result(timeout=max(limit_ms, 0.0) / 1000)
+        except FutureTimeout:
             if limit_ms > 0:
-                log.debug(
-                    "jedi: no answer within %.0f ms for %s at %d: unknown", limit_ms, doc.uri, site.start
-                )
-            return None
+                log.debug("jedi: no answer within %.0f ms for %s at %d", limit_ms, doc.uri, site.start)
+            return Candidates(names=None, ready=False, memoized=memoized, complete=False)
+        except CancelledError:
+            return Candidates(names=None, memoized=memoized, complete=False)
         if answer is None:
-            return None
+            return Candidates(names=None, memoized=memoized, complete=False)
         return Candidates(names=answer.names, memoized=memoized, complete=answer.complete)
 
     def members_at(self, doc: Document) -> frozenset[str]:

@@ -67,11 +67,14 @@ class Site:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Candidates:
-    """The names an engine found for a site; ``memoized`` when an earlier request had asked for them;
-    ``complete`` when no name outside them can be right there (else guidance must not prune)."""
+    """The engine's answer at a site. ``names`` None: it cannot know (inference failed, nothing found, a
+    later comprehension may bind), or, while ``ready`` is False, it has not answered yet. ``memoized``: an
+    earlier call had started this site's query. ``complete``: no name outside ``names`` can be right there
+    (else guidance must not prune)."""
 
-    names: SortedNames
+    names: SortedNames | None
     memoized: bool
+    ready: bool = True
     complete: bool = True
 
 
@@ -92,10 +95,11 @@ class Engine(Protocol):
         """The site at the end of ``generated`` inserted at the cursor (None: do not constrain)."""
         ...
 
-    def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates | None:
-        """The names legal at ``site``; None when unknown (never "nothing exists").
+    def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates:
+        """The names legal at ``site`` (names None: unknown, never "nothing exists").
 
-        Waits at most ``wait_ms`` (default: the engine's time-out); ``0`` only starts the query.
+        Waits at most ``wait_ms`` (default: the engine's own) for a query still running; ``0`` only
+        starts it; ``ready`` is False when it has not answered yet.
         """
         ...
 

@@ -65,8 +65,8 @@ class PythonEngine:
             log.debug("classification failed on %s at %d: %r", doc.uri, doc.cursor, exc)
             return None
 
-    def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates | None:
-        """Names at ``site``; None when unknown (a later comprehension may bind, Jedi failed or timed out)."""
+    def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates:
+        """Names at ``site`` (names None: unknown; ready False: not answered within ``wait_ms``)."""
         if site.binds_later:
             log.debug(
                 "%s site at %d of %s may be bound later in the statement: unknown",
@@ -74,7 +74,7 @@ class PythonEngine:
                 site.start,
                 doc.uri,
             )
-            return None
+            return Candidates(names=None, memoized=True, complete=False)
         return self.jedi.candidates(doc, site, wait_ms=wait_ms)
 
     def check(self, doc: Document, suggestion: str, *, names: bool = True) -> tuple[Finding, ...]:

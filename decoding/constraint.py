@@ -36,16 +36,29 @@ class NameSet(Protocol):
 class SiteInfo:
     """An identifier site at the end of ``prefix + generated``.
 
-    ``typed`` holds the identifier characters of this site already present before the
-    end (e.g. ``"pa"`` for ``os.pa``).  ``names`` is ``None`` when the engine cannot
-    know (inference failed, time-out): the decoder must then not constrain.
+    ``typed`` holds the identifier characters of this site already present before the end (``"pa"``
+    for ``os.pa``). ``queried``: this request started the engine's query here (no earlier one had).
+    ``handle`` is the guide's own reference to the site, passed back to :meth:`Guide.answer`.
     """
 
     kind: str
     typed: str
-    names: NameSet | None
-    queried: bool  # this call started the engine's query (it was not answered for an earlier request)
-    complete: bool = True  # False: the engine cannot know its list is complete; do not prune
+    queried: bool
+    handle: object
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Answer:
+    """The engine's names at a site. ``ready`` False: not answered (yet) within the wait. ``names``
+    None: the engine cannot know (the decoder must not constrain). ``complete`` False: it knows some
+    names but cannot know that they are all (the decoder must not prune either)."""
+
+    ready: bool
+    names: NameSet | None = None
+    complete: bool = True
+
+
+PENDING = Answer(ready=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,7 +78,12 @@ class Guide(Protocol):
     """A completion engine bound to one document snapshot and cursor."""
 
     def site(self, generated: str) -> SiteInfo | None:
-        """The identifier site right after ``generated`` (None: no site, do not constrain)."""
+        """The identifier site right after ``generated`` (None: no site, do not constrain); starts the
+        engine's query there without waiting for it."""
+        ...
+
+    def answer(self, site: SiteInfo, *, wait_ms: float) -> Answer:
+        """The engine's names at ``site``, waiting at most ``wait_ms`` for a query still running."""
         ...
 
     def check(self, suggestion: str) -> CheckReport:

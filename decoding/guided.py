@@ -1,6 +1,12 @@
 """Guided decoding (Repilot-style): prune tokens that cannot continue a known name, memoize what was
 learned, back off from dead ends, and fill in a name when only one continuation is possible.
 
+The model never waits for the engine. A site whose names are known (memo, cache, an earlier request)
+is guided at once; while its answer is pending the model goes on unguided, and when the answer lands
+(polled at every step, or waited for within the suggestion's engine budget once generation ends) the
+tokens chosen since the site are checked by the same rules: at the first one the answer rejects, the
+output is rolled back and decoding goes on guided from there (a repair, at most ``max_repairs``).
+
 At each step the candidates are checked in the model's order: the plain choice first, then (only
 if it is rejected) the top-k, then (only if all are rejected) a full mask built from the
 vocabulary index. With ``s`` the identifier typed/generated so far at the site and ``p`` a piece:
@@ -13,57 +19,22 @@ optional).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 
 import numpy as np
 
-from decoding.constraint import Guide, NameSet, SiteInfo
+from decoding.answers import Site, SiteAnswers
+from decoding.constraint import Guide, NameSet
 from decoding.healing import consistent
 from decoding.loop import Choice, Step
 from decoding.runtime import TokenModel
 from decoding.sampling import Sampler
 from decoding.settings import GuidanceSettings
+from decoding.stats import GuidanceStats
 from decoding.vocab_index import BREAK, IDENT, IDENT_BREAK, NO_TEXT, VocabIndex, ident_run, piece_kind
 
 _MANDATORY = frozenset({"member"})  # site kinds where an identifier must follow
 _MAX_MASK_RETRIES = 4
-
-
-@dataclass(slots=True)
-class GuidanceStats:
-    """Counters of one suggestion (``DecodeStats.guidance``; serialised only at the edges).
-
-    ``engine_ms``: time spent in the guide's site calls; ``loop_ms``: the rest of the policy's time
-    (rules, memo, masks); ``check_ms``: the post-generation checks and cut-back.
-    """
-
-    steps: int = 0
-    guided_steps: int = 0
-    sites: int = 0
-    unknown_sites: int = 0
-    incomplete_sites: int = 0  # the engine answered but cannot know its list is complete: not guided
-    switched_off_sites: int = 0  # of a kind the ``guided.sites`` settings switch off
-    engine_queries: int = 0
-    pruned: int = 0
-    memo_hits: int = 0
-    full_masks: int = 0
-    forced_tokens: int = 0
-    released: int = 0
-    backoffs: int = 0
-    cut_chars: int = 0
-    unguided_fallbacks: int = 0  # the cut-back kept no word: the unguided suggestion passed and was shown
-    emptied: int = 0  # nothing passed the checks: the suggestion became empty
-    check_ms: float = 0.0
-    engine_ms: float = 0.0
-    loop_ms: float = 0.0
-    pruned_names: list[str] = field(default_factory=list)
-    rejected_reasons: list[str] = field(default_factory=list)
-    acted_kinds: list[str] = field(default_factory=list)  # kinds of the sites where guidance changed the text
-
-    def counters(self) -> dict[str, float]:
-        """The numeric figures by name (the dev-data event keeps these, never code text)."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        return {name: float(v) for name, v in values.items() if isinstance(v, int | float)}
 
 
 class GuidanceMemo:
@@ -88,13 +59,28 @@ class GuidanceMemo:
 class _State:
     """The site of the identifier being written at the end of the output."""
 
-    info: SiteInfo | None
+    site: Site | None
     s: str  # identifier characters so far at the site
 
     @property
     def names(self) -> NameSet | None:
-        """The names to guide by: none where the engine does not know them, or not all of them."""
-        return self.info.names if self.info is not None and self.info.complete else None
+        return self.site.names if self.site is not None else None
+
+    @property
+    def optional(self) -> bool:
+        """No identifier started yet where none has to (not right after a member's ``.``)."""
+        return not self.s and self.site is not None and self.site.info.kind not in _MANDATORY
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """One chosen token: where it was chosen, and the sites whose rules it passed while they were pending."""
+
+    text: str
+    heal: bytes
+    token: int
+    pending: frozenset[str]
+    memo_key: tuple[int, str, int] | None
 
 
 class GuidedPolicy:
@@ -111,40 +97,40 @@ class GuidedPolicy:
     ) -> None:
         self._model = model
         self._index = index
-        self._guide = guide
         self._sampler = sampler
         self._settings = settings
         self._memo = memo if settings.memoization and memo is not None else GuidanceMemo()
         self._use_memo = settings.memoization
-        self._sites: dict[str, SiteInfo | None] = {}
-        self._history: list[tuple[int, str, int] | None] = []  # memo key of each chosen token
+        self._trail: list[_Entry] = []  # one entry per generated token
         self.stats = GuidanceStats()
+        self._sites = SiteAnswers(guide, settings, self.stats)
 
     # -- sites -------------------------------------------------------------------------
-    def _site(self, text: str) -> SiteInfo | None:
-        if text in self._sites:
-            return self._sites[text]
-        t0 = time.perf_counter()
-        info = self._guide.site(text)
-        self.stats.engine_ms += (time.perf_counter() - t0) * 1000
-        if info is not None and not self._settings.sites.allows(info.kind):
-            self.stats.switched_off_sites += 1
-            info = None
-        self._sites[text] = info
-        if info is not None:
-            self.stats.sites += 1
-            self.stats.engine_queries += int(info.queried)
-            self.stats.unknown_sites += int(info.names is None)
-            self.stats.incomplete_sites += int(info.names is not None and not info.complete)
-        return info
-
     def _state(self, text: str) -> _State:
         run = ident_run(text[::-1])
         point = len(text) - run
         if text[point : point + 1].isdigit():  # a number being written, not an identifier: no site
-            return _State(info=None, s="")
-        info = self._site(text[:point])
-        return _State(info=info, s=(info.typed if info else "") + text[point:])
+            return _State(site=None, s="")
+        site = self._sites.at(text[:point])
+        return _State(site=site, s=(site.info.typed if site else "") + text[point:])
+
+    def _opened(
+        self, before: str, piece: str | None, kind: int, head_len: int
+    ) -> tuple[Site, str, bool] | None:
+        """The site an identifier opens after a break inside the piece (``".append("``, ``" name"``): the
+        site, the identifier part of the piece, and whether the piece ends inside it."""
+        if piece is None or kind in (IDENT, NO_TEXT):
+            return None
+        start = head_len
+        while start < len(piece) and not (piece[start].isalnum() or piece[start] == "_"):
+            start += 1
+        if start >= len(piece) or piece[start].isdigit():
+            return None
+        site = self._sites.at(before + piece[:start])
+        if site is None:
+            return None
+        run = ident_run(piece[start:])
+        return site, piece[start : start + run], start + run == len(piece)
 
     # -- the rules ------------------------------------------------------------------------
     def _piece(self, token: int, heal: bytes) -> tuple[str | None, int, int]:
@@ -163,32 +149,25 @@ class GuidedPolicy:
         if names is None or kind == NO_TEXT or text is None:
             return True
         s, head = state.s, text[:head_len]
-        optional = not s and state.info is not None and state.info.kind not in _MANDATORY
         if not s and head[:1].isdigit():  # a number, not an identifier
-            return optional
+            return state.optional
         if kind == IDENT:
             return names.feasible(s + head) and (
                 not self._use_memo or (self._memo.key(names), s + head) not in self._memo.denied
             )
         if not s and not head:  # a break before any identifier character
-            return optional
+            return state.optional
         return names.is_name(s + head)
 
     def _next_site_ok(self, before: str, piece: str | None, kind: int, head_len: int) -> bool:
-        """Rule for an identifier that starts after a break inside the piece (".append(", " name")."""
-        if piece is None or kind in (IDENT, NO_TEXT):
+        """Rule for an identifier that starts after a break inside the piece."""
+        opened = self._opened(before, piece, kind, head_len)
+        if opened is None or opened[0].names is None:
             return True
-        start = head_len
-        while start < len(piece) and not (piece[start].isalnum() or piece[start] == "_"):
-            start += 1
-        if start >= len(piece) or piece[start].isdigit():
-            return True
-        info = self._site(before + piece[:start])
-        if info is None or info.names is None:
-            return True
-        run = ident_run(piece[start:])
-        s2 = info.typed + piece[start : start + run]
-        return info.names.feasible(s2) if start + run == len(piece) else info.names.is_name(s2)
+        site, part, open_ended = opened
+        names, s2 = site.names, site.info.typed + part
+        assert names is not None
+        return names.feasible(s2) if open_ended else names.is_name(s2)
 
     def allowed(self, text: str, token: int, heal: bytes = b"") -> bool:
         """May ``token`` follow the output ``text``? (the rules above, memoized)"""
@@ -214,13 +193,46 @@ class GuidedPolicy:
     def choose(self, logits: np.ndarray, step: Step) -> Choice:
         t0, engine_ms = time.perf_counter(), self.stats.engine_ms
         try:
-            return self._choose(logits, step)
+            del self._trail[len(step.tokens) :]
+            return self._repair(self._sites.poll(), len(step.tokens)) or self._choose(logits, step)
         finally:
             self.stats.loop_ms += (time.perf_counter() - t0) * 1000 - (self.stats.engine_ms - engine_ms)
 
+    def finish(self, step: Step) -> Choice | None:
+        """Generation would stop: wait (within the engine budget) for the sites still pending, and repair
+        the output where an answer rejects it; count the sites left unvalidated."""
+        t0, engine_ms = time.perf_counter(), self.stats.engine_ms
+        try:
+            del self._trail[len(step.tokens) :]
+            repair = self._repair(self._sites.poll() + self._sites.wait(), len(step.tokens))
+            self.stats.unvalidated_sites = 0 if repair else self._sites.unanswered()
+            return repair
+        finally:
+            self.stats.loop_ms += (time.perf_counter() - t0) * 1000 - (self.stats.engine_ms - engine_ms)
+
+    def _repair(self, answered: list[Site], n_tokens: int) -> Choice | None:
+        """Check the tokens chosen while the ``answered`` sites were pending; back off to the first one
+        an answer rejects (at most ``max_repairs`` times per suggestion)."""
+        self.stats.late_sites += len(answered)
+        if not answered or not self._settings.pruning:
+            return None
+        keys = {site.key for site in answered}
+        for i, entry in enumerate(self._trail):
+            if not entry.pending & keys:
+                continue
+            state = self._state(entry.text)
+            if self._allowed(entry.text, state, entry.token, entry.heal):
+                continue
+            if self.stats.repairs >= self._settings.max_repairs:
+                self.stats.unrepaired += 1
+                return None
+            self.stats.repairs += 1
+            self._note_pruned(state, entry.token)
+            return Choice([], backoff=n_tokens - i)
+        return None
+
     def _choose(self, logits: np.ndarray, step: Step) -> Choice:
         self.stats.steps += 1
-        del self._history[len(step.tokens) :]
         text, heal = step.text, step.heal
         state = self._state(text)
         first = self._sampler.first(logits)
@@ -237,7 +249,8 @@ class GuidedPolicy:
         if not heal and self._low_mass(logits, allowed, mask, state):
             self.stats.released += 1
             return self._take(text, state, first, heal)
-        self._note_pruned(state, first)
+        if state.names is not None:  # not merely a token inconsistent with the healed bytes
+            self._note_pruned(state, first)
         if allowed:
             return self._take(text, state, allowed[0], heal)
         chosen = self._from_mask(logits, text, mask if mask is not None else self._mask(state, heal), heal)
@@ -262,10 +275,20 @@ class GuidedPolicy:
     def _take(self, text: str, state: _State, token: int, heal: bytes) -> Choice:
         """Record the choice and append the engine's unique continuation (active completion)."""
         names = state.names
-        self._history.append(
-            (self._memo.key(names), state.s, token) if names is not None and not heal else None
+        piece, kind, head_len = self._piece(token, heal)
+        opened = self._opened(text, piece, kind, head_len)
+        pending = {
+            s.key for s in (state.site, opened[0] if opened else None) if s is not None and s.answer is None
+        }
+        self._trail.append(
+            _Entry(
+                text=text,
+                heal=heal,
+                token=token,
+                pending=frozenset(pending),
+                memo_key=(self._memo.key(names), state.s, token) if names is not None and not heal else None,
+            )
         )
-        piece, _, _ = self._piece(token, heal)
         if (
             not self._settings.active_completion
             or piece is None
@@ -273,9 +296,7 @@ class GuidedPolicy:
         ):
             return Choice([token])
         after = self._state(text + piece)
-        if after.names is None or (
-            not after.s and after.info is not None and after.info.kind not in _MANDATORY
-        ):
+        if after.names is None or after.optional:
             return Choice([token])
         rest = after.names.continuation(after.s)
         if not rest:
@@ -285,7 +306,9 @@ class GuidedPolicy:
             return Choice([token])
         self.stats.forced_tokens += len(forced)
         self._acted(after)
-        self._history.extend([None] * len(forced))
+        self._trail.extend(
+            _Entry(text="", heal=b"", token=t, pending=frozenset(), memo_key=None) for t in forced
+        )
         return Choice([token, *forced])
 
     def _note_pruned(self, state: _State, token: int) -> None:
@@ -295,7 +318,7 @@ class GuidedPolicy:
 
     def _acted(self, state: _State) -> None:
         """Guidance changed what the model would have written at a site of this kind."""
-        kind = state.info.kind if state.info is not None else ""
+        kind = state.site.info.kind if state.site is not None else ""
         if kind and kind not in self.stats.acted_kinds:
             self.stats.acted_kinds.append(kind)
 
@@ -326,10 +349,9 @@ class GuidedPolicy:
                     for t in index.by_head.get(rest[:k], ()):
                         if index.kinds[t] == IDENT or (index.kinds[t] == IDENT_BREAK and k == len(rest)):
                             mask[t] = True
-            optional = not s and state.info is not None and state.info.kind not in _MANDATORY
-            if names.is_name(s) or optional:
+            if names.is_name(s) or state.optional:
                 mask |= index.kinds == BREAK
-            if optional:
+            if state.optional:
                 mask |= index.digit_start
         mask |= index.eog
         return mask
@@ -350,7 +372,7 @@ class GuidedPolicy:
 
     def _dead_end(self, text: str, state: _State, first: int, step: Step) -> Choice:
         """Nothing feasible: mark the previous token infeasible at its state and back off one token."""
-        previous = self._history[-1] if self._history else None
+        previous = self._trail[-1].memo_key if self._trail else None
         if previous is not None and step.tokens and self.stats.backoffs < self._settings.max_backoffs:
             self.stats.backoffs += 1
             self._acted(state)

@@ -51,13 +51,19 @@ class SiteKinds:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GuidanceSettings:
-    """Guided decoding and its ablation switches (Repilot's table)."""
+    """Guided decoding and its ablation switches (Repilot's table).
+
+    ``engine_budget_ms``: the longest one suggestion waits for the engine in total. The model never waits
+    while it decodes (pending sites are validated as their answers land); only when generation ends does
+    it wait, this long at most, for the answers still missing."""
 
     enabled: bool = field(default=True, metadata={"setting": {}})
     pruning: bool = field(default=True, metadata={"setting": {}})
     memoization: bool = field(default=True, metadata={"setting": {}})
     active_completion: bool = field(default=True, metadata={"setting": {}})
     sites: SiteKinds = field(default_factory=SiteKinds, metadata={"setting": {}})
+    engine_budget_ms: int = field(default=60, metadata={"setting": {"range": (0, 60_000)}})
+    max_repairs: int = 3  # roll-backs to a site whose late answer rejects what the model wrote there
     release_mass: float = 1e-4  # release the constraint when pruning keeps less probability than this
     top_k: int = 8
     max_backoffs: int = 2

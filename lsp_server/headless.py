@@ -9,7 +9,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from completion_engine import Document, EngineSettings, JediSettings
+from completion_engine import Document
 from completion_engine.lines import offset_at
 from decoding.model_source import ModelError
 from decoding.settings import GenerationSettings, GuidanceSettings, ModelSettings
@@ -74,8 +74,8 @@ def complete_command(args: argparse.Namespace) -> int:
             pruning=args.pruning,
             memoization=args.memoization,
             active_completion=args.active_completion,
+            engine_budget_ms=args.engine_wait_ms,
         ),
-        engine=EngineSettings(jedi=JediSettings(timeout_ms=args.engine_wait_ms)),
     )
     language = args.language or (_LANGUAGES.get(path.suffix, "plaintext") if path else "python")
     service = CompletionService(settings)

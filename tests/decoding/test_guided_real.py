@@ -36,7 +36,7 @@ TYPED = (
 def service() -> Iterator[CompletionService]:
     # a generous engine time-out: these tests are about what guidance does, not about timing
     settings, errors = parse_settings(
-        {"maxTokens": 16, "nCtx": 2048, "engineTimeoutMs": 5000}, ServerSettings()
+        {"maxTokens": 16, "nCtx": 2048, "guided": {"engineBudgetMs": 5000}}, ServerSettings()
     )
     assert not errors
     svc = CompletionService(settings)
@@ -131,6 +131,9 @@ def test_boundary_rules_with_real_tokenizer_pieces(service: CompletionService) -
         workspace_root=ROOT,
     )
     guide = EngineGuide(service.engine, doc, names_check=False)
+    for before in ("return self.", "return "):  # the engine's answers first: no race here
+        site = guide.site(before)
+        assert site is not None and guide.answer(site, wait_ms=20_000).ready
     policy = GuidedPolicy(
         completer.model, index, guide, Sampler(GenerationSettings()), GuidanceSettings(), None
     )

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from completion_engine import Document, SortedNames
 from decoding.completer import Completer, Suggestion
-from decoding.constraint import CheckReport, SiteInfo
+from decoding.constraint import PENDING, Answer, CheckReport, SiteInfo
 from decoding.guided import GuidanceMemo, GuidanceStats
 from decoding.settings import GenerationSettings, GuidanceSettings
 from decoding.vocab_index import VocabIndex
@@ -41,7 +41,8 @@ PIECES = [
 
 class MemberGuide:
     """A guide with one site at the cursor (a member site after ``obj.`` unless ``kind`` says otherwise),
-    nothing elsewhere."""
+    nothing elsewhere. Its answer is ready after ``late`` polls (``"wait"``: only when the decoder waits
+    for it; None: never, a stuck engine); every wait it is asked for is recorded in ``waits``."""
 
     def __init__(
         self,
@@ -49,20 +50,29 @@ class MemberGuide:
         kind: str = "member",
         complete: bool = True,
         check: Callable[[str], CheckReport] = lambda text: CheckReport(),
+        late: int | str | None = 0,
     ) -> None:
         self.names = SortedNames(names)
         self.kind = kind
         self.complete = complete
         self.verdict = check
+        self.late = late
         self.calls = 0
+        self.waits: list[float] = []
 
     def site(self, generated: str) -> SiteInfo | None:
         self.calls += 1
         if generated == "":
-            return SiteInfo(
-                kind=self.kind, typed="", names=self.names, queried=self.calls == 1, complete=self.complete
-            )
+            return SiteInfo(kind=self.kind, typed="", queried=self.calls == 1, handle=None)
         return None
+
+    def answer(self, site: SiteInfo, *, wait_ms: float) -> Answer:
+        self.waits.append(wait_ms)
+        if self.late is None or (self.late == "wait" and not wait_ms):
+            return PENDING
+        if isinstance(self.late, int) and len(self.waits) <= self.late:
+            return PENDING
+        return Answer(ready=True, names=self.names, complete=self.complete)
 
     def check(self, suggestion: str) -> CheckReport:
         return self.verdict(suggestion)
@@ -227,3 +237,53 @@ def test_a_cut_without_a_word_falls_back_to_the_unguided_suggestion_when_that_pa
 def test_empty_only_when_nothing_passes() -> None:
     text, stats = run(prefers("zzz", "beta", "("), MemberGuide(["beta"], check=reject("", lambda t: 0)))
     assert text == "" and stats.emptied == 1
+
+
+def member_call(first: str) -> Script:
+    """The model writes ``first`` after ``obj.`` (``beta`` is its second choice), then ``()`` and a line end."""
+
+    def script(text: str) -> dict[str, float]:
+        if text.endswith("obj."):
+            return {first: 10.0, "beta": 6.0}
+        return (
+            {"(": 10.0}
+            if not text.endswith(("(", ")"))
+            else ({")": 10.0} if text.endswith("(") else {"\n": 10.0})
+        )
+
+    return script
+
+
+def test_a_late_answer_that_agrees_costs_nothing() -> None:
+    plain = complete(member_call("beta"), ["beta"], guidance=GuidanceSettings(enabled=False)).text
+    text, stats = run(member_call("beta"), MemberGuide(["beta"], late=3))
+    assert text == plain == "beta()" and stats.late_sites == 1 and stats.repairs == 0 and stats.pruned == 0
+
+
+def test_a_late_answer_that_rejects_the_member_repairs_it() -> None:
+    guide = MemberGuide(["beta"], late=3)
+    text, stats = run(member_call("zzz"), guide, guidance=GuidanceSettings(active_completion=False))
+    assert text.startswith("beta") and stats.repairs == 1 and stats.late_sites == 1
+    assert all(w == 0 for w in guide.waits[:3])  # no waiting while it decoded
+
+
+def test_a_stuck_engine_costs_at_most_the_budget_once() -> None:
+    guide = MemberGuide(["beta"], late=None)
+    budget = GuidanceSettings(engine_budget_ms=25)
+    text, stats = run(member_call("zzz"), guide, guidance=budget)
+    assert text.startswith("zzz") and stats.unvalidated_sites == 1 and stats.repairs == 0
+    assert [w for w in guide.waits if w] == [25]  # one wait, at the end, for the whole budget
+    assert stats.acted_kinds == [] and stats.pruned_names == []
+
+
+def test_an_answer_waited_for_at_the_end_still_repairs() -> None:
+    guide = MemberGuide(["beta"], late="wait")
+    text, stats = run(member_call("zzz"), guide, guidance=GuidanceSettings(active_completion=False))
+    assert text.startswith("beta") and stats.repairs == 1 and stats.unvalidated_sites == 0
+    assert [w for w in guide.waits if w] == [60]
+
+
+def test_repairs_are_bounded() -> None:
+    guide = MemberGuide(["beta"], late=3)
+    text, stats = run(member_call("zzz"), guide, guidance=GuidanceSettings(max_repairs=0))
+    assert text.startswith("zzz") and stats.repairs == 0 and stats.unrepaired == 1

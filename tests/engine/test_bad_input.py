@@ -18,8 +18,8 @@ from .conftest import WORKSPACE, MakeDoc, make_doc
 def _member_names(engine: PythonEngine, document: Document) -> set[str] | None:
     site = engine.classify(document)
     assert site is not None and site.kind == "member"
-    found = engine.candidates(document, site)
-    return None if found is None else set(found.names.names(""))
+    names = engine.candidates(document, site).names
+    return None if names is None else set(names.names(""))
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_huge_document_is_windowed_and_jedi_skipped(
     t0 = time.perf_counter()
     site = engine.classify(document)
     assert site is not None and site.kind == "member"
-    assert engine.candidates(document, site) is None
+    assert engine.candidates(document, site).names is None
     assert engine.check(document, "join('a', 'b')") == ()
     assert time.perf_counter() - t0 < 30  # generous: only guards against an unbounded parse
     messages = [r.getMessage() for r in caplog.records]
@@ -129,30 +129,33 @@ def test_jedi_errors_and_recursion_are_unknown(
     bogus = Site(
         kind="member", cursor=0, generated="", start=len(document.text) + 50, typed="", key=("bogus",)
     )
-    assert engine.candidates(document, bogus) is None  # Jedi raises on a position past the end
+    assert engine.candidates(document, bogus).names is None  # Jedi raises on a position past the end
     nested = doc("x = " + "(" * 3000 + "1" + ")" * 3000 + "\nx.|\n")
     site = engine.classify(nested)
-    assert site is None or engine.candidates(nested, site) is None
+    assert site is None or engine.candidates(nested, site).names is None
     recursive = doc("def f():\n    return f()\n\nf().|\n")
     assert _member_names(engine, recursive) is None
     assert any("unknown" in r.getMessage() for r in caplog.records)
 
 
-def test_time_out_is_unknown_and_the_late_answer_is_kept(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_slow_answer_is_not_ready_and_is_kept_for_later(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="completion_engine")
     engine = PythonEngine(EngineSettings(jedi=JediSettings(timeout_ms=1)))
     try:
         document = make_doc("import collections\ncollections.|\n")
         site = engine.classify(document)
         assert site is not None
-        assert engine.candidates(document, site) is None
+        first = engine.candidates(document, site)
+        assert not first.ready and first.names is None
         assert any("no answer within" in r.getMessage() for r in caplog.records)
         deadline = time.monotonic() + 30
-        late = None
-        while late is None and time.monotonic() < deadline:
+        late = first
+        while not late.ready and time.monotonic() < deadline:
             time.sleep(0.05)
-            late = engine.candidates(document, site)
-        assert late is not None and late.memoized and "OrderedDict" in late.names.names("")
+            late = engine.candidates(document, site, wait_ms=0)
+        assert (
+            late.ready and late.memoized and late.names is not None and "OrderedDict" in late.names.names("")
+        )
     finally:
         engine.close()
 

@@ -33,8 +33,8 @@ def _names(engine: PythonEngine, doc: MakeDoc, marked: str, generated: str = "")
     document = doc(marked)
     site = engine.classify(document, generated)
     assert site is not None, (marked, generated)
-    found = engine.candidates(document, site)
-    return None if found is None else set(found.names.names(""))
+    names = engine.candidates(document, site).names
+    return None if names is None else set(names.names(""))
 
 
 @pytest.mark.parametrize(
@@ -128,16 +128,16 @@ def test_memo_survives_across_requests(engine: PythonEngine, doc: MakeDoc) -> No
     first_site = engine.classify(document)
     assert first_site is not None
     first = engine.candidates(document, first_site)
-    assert first is not None and not first.memoized
+    assert first.names is not None and not first.memoized
     first.names.feasible("jo")
     # A second request on the same document version, with the identifier grown by typing.
     second_site = engine.classify(document, "jo")
     assert second_site is not None and second_site.key == first_site.key
     second = engine.candidates(document, second_site)
-    assert second is not None and second.memoized and second.names is first.names
-    hits = second.names.hits  # type: ignore[attr-defined]
-    second.names.feasible("jo")
-    assert second.names.hits == hits + 1  # type: ignore[attr-defined]
+    assert second.memoized and second.names is first.names
+    hits = first.names.hits
+    first.names.feasible("jo")
+    assert first.names.hits == hits + 1
 
 
 def test_memo_survives_typing_into_a_newer_version(engine: PythonEngine) -> None:
@@ -152,7 +152,7 @@ def test_memo_survives_typing_into_a_newer_version(engine: PythonEngine) -> None
     second_site = engine.classify(v2)
     assert second_site is not None and second_site.typed == "jo" and second_site.key == first_site.key
     second = engine.candidates(v2, second_site)
-    assert first is not None and second is not None and second.memoized and second.names is first.names
+    assert second.memoized and first.names is not None and second.names is first.names
     v3 = version(3, "import os\nimport sys\nx = os.path.jo\ny = 1\n", 35)  # an edit elsewhere: a new query
     third_site = engine.classify(v3)
     assert third_site is not None and third_site.key != first_site.key
@@ -166,9 +166,9 @@ def test_shared_inference_state_sees_the_new_version(engine: PythonEngine) -> No
         document = Document(uri="file:///shared_state.py", version=version, text=text, cursor=len(text) - 1)
         site = engine.classify(document)
         assert site is not None
-        found = engine.candidates(document, site)
-        assert found is not None
-        answers.append("take" in found.names.names(""))
+        names = engine.candidates(document, site).names
+        assert names is not None
+        answers.append("take" in names.names(""))
     assert answers == [False, True, False]
 
 

@@ -1,10 +1,9 @@
-"""Engine settings over a real stdio session: ``pythonEnvironment`` and ``engineTimeoutMs`` reach the engine.
+"""Engine settings over a real stdio session: ``pythonEnvironment`` reaches the engine.
 
 A package exists only in a side venv (not in the workspace, not in the server's interpreter). The
 engine resolves it exactly when ``pythonEnvironment`` names that venv, whether the setting comes with
 ``initialize`` or later through ``didChangeConfiguration``; what the engine knew shows in the guidance
-counters the completion item carries (``data.stats.guidance``). ``engineTimeoutMs`` reaching the engine
-is checked without timing in tests/unit/test_settings.py.
+counters the completion item carries (``data.stats.guidance``).
 """
 
 from __future__ import annotations
@@ -22,10 +21,10 @@ from pytest_lsp import LanguageClient
 from tests.lsp.session import CONFIG, open_doc, start
 
 TEXT = "import gw_side_only\n\n\nresult = gw_side_only.f"
-# The first query in a new environment starts its interpreter (~1 s): a generous engine time-out, so that
+# The first query in a new environment starts its interpreter (~1 s): a generous engine budget, so that
 # "unknown" can only mean "not resolvable", never "too slow". Two tokens: where the engine knows the
 # site, the healed "f" and active completion's rest of the only f-member fill them at once.
-OPTIONS = {"completionFallback": "always", "engineTimeoutMs": 30_000, "maxTokens": 2}
+OPTIONS = {"completionFallback": "always", "guided": {"engineBudgetMs": 30_000}, "maxTokens": 2}
 
 
 @pytest.fixture(scope="module")

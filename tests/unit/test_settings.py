@@ -13,16 +13,16 @@ def test_wire_keys_map_onto_the_layers_settings() -> None:
         "model": "x.gguf",
         "threads": 1,
         "maxTokens": 9,
-        "guided": {"activeCompletion": False},
         "pythonEnvironment": "/venv",
-        "engineTimeoutMs": 400,
+        "guided": {"activeCompletion": False, "engineBudgetMs": 400, "sites": {"keywordArg": False}},
         "devData": "off",
     }
     settings, errors = parse_settings(raw, ServerSettings())
     assert errors == []
     assert (settings.model.spec, settings.model.threads, settings.generation.max_tokens) == ("x.gguf", 1, 9)
     assert settings.guided.active_completion is False and settings.guided.enabled is True
-    assert (settings.engine.jedi.python_environment, settings.engine.jedi.timeout_ms) == ("/venv", 400)
+    assert settings.guided.engine_budget_ms == 400 and not settings.guided.sites.allows("keyword_arg")
+    assert settings.guided.sites.allows("member") and settings.engine.jedi.python_environment == "/venv"
     assert settings.dev_data == "off"
 
 
@@ -57,7 +57,7 @@ def test_invalid_values_keep_the_current_one_and_say_why() -> None:
 def test_every_setting_has_a_default_of_its_own_type() -> None:
     defaults = {key: s.default for key, s in SETTINGS.items()}
     assert defaults["model"] == "default" and defaults["guided.enabled"] is True
-    assert defaults["engineTimeoutMs"] == 150 and defaults["pythonEnvironment"] == ""
+    assert defaults["guided.engineBudgetMs"] == 60 and defaults["pythonEnvironment"] == ""
     assert all(s.range is not None for s in SETTINGS.values() if type(s.default) is int)
 
 
@@ -67,13 +67,13 @@ def test_configure_rebuilds_the_engine_with_its_settings(tmp_path: Path) -> None
     try:
         same = service.configure(service.settings)
         assert same == frozenset() and service.engine is first
-        settings, _ = parse_settings(
-            {"pythonEnvironment": str(tmp_path), "engineTimeoutMs": 900}, service.settings
-        )
+        settings, _ = parse_settings({"pythonEnvironment": str(tmp_path)}, service.settings)
         assert service.configure(settings) == {"engine"}
         assert service.engine is not first and service.settings is settings
         assert service.engine.jedi.settings.python_environment == str(tmp_path)
-        assert service.engine.jedi.settings.timeout_ms == 900
+        rebuilt = service.engine
+        budget, _ = parse_settings({"guided": {"engineBudgetMs": 900}}, settings)
+        assert service.configure(budget) == {"guided"} and service.engine is rebuilt  # a decoder setting
     finally:
         service.engine.close()
 

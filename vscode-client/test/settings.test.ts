@@ -35,11 +35,11 @@ describe('toServerSettings', () => {
         memoization: true,
         activeCompletion: true,
         sites: { member: true, name: true, importModule: true, importName: true, keywordArg: true },
+        engineBudgetMs: 60,
       },
       devData: 'metadata',
       dismissAfterMs: 10000,
       pythonEnvironment: '',
-      engineTimeoutMs: 150,
     });
   });
 
