@@ -91,6 +91,10 @@ class Engine(Protocol):
         """Start analysing a new document version in the background (e.g. on didOpen/didChange)."""
         ...
 
+    def prefetch(self, doc: Document) -> None:
+        """Start the query of the site at the cursor, not waiting for it."""
+        ...
+
     def classify(self, doc: Document, generated: str = "") -> Site | None:
         """The site at the end of ``generated`` inserted at the cursor (None: do not constrain)."""
         ...

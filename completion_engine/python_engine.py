@@ -55,6 +55,12 @@ class PythonEngine:
         """Parse ``doc`` for Jedi in the background (tree-sitter parses lazily, in ~1-10 ms)."""
         self.jedi.prepare(doc)
 
+    def prefetch(self, doc: Document) -> None:
+        """Start the query of the site at the cursor without waiting (so that, on ``didChange``, its
+        answer is on its way before the completion request arrives)."""
+        if (site := self.classify(doc)) is not None:
+            self.candidates(doc, site, wait_ms=0)
+
     def classify(self, doc: Document, generated: str = "") -> Site | None:
         """The site at the end of ``generated`` inserted at the cursor (None: no site, or failure)."""
         if doc.language_id not in self.languages:

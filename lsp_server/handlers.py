@@ -47,7 +47,11 @@ def create_server() -> GhostwiseServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: GhostwiseServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.prepare(params.text_document.uri)
+        last = params.content_changes[-1] if params.content_changes else None
+        edit = last if isinstance(last, types.TextDocumentContentChangePartial) else None
+        ls.prepare(
+            params.text_document.uri, edit.range.start if edit else None, len(edit.text) if edit else 0
+        )
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: GhostwiseServer, params: types.DidChangeConfigurationParams) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -139,10 +139,19 @@ class GhostwiseServer(LanguageServer):
             workspace_root=self.workspace_root,
         )
 
-    def prepare(self, uri: str) -> None:
-        """Let the engine start analysing a new document version (background)."""
-        if (snapshot := self.snapshot(uri)) is not None:
-            self.service.prepare(snapshot)
+    def prepare(self, uri: str, edit_start: types.Position | None = None, inserted: int = 0) -> None:
+        """Let the engine start analysing a new document version (background); after an edit, where the
+        cursor now is (the edit's start plus what it inserted), also start the query of the site there,
+        so its answer is on its way before the completion request arrives."""
+        if (snapshot := self.snapshot(uri)) is None:
+            return
+        self.service.prepare(snapshot)
+        if edit_start is not None:
+            cursor = min(
+                cursor_offset(self.workspace.get_text_document(uri), edit_start) + inserted,
+                len(snapshot.text),
+            )
+            self.service.prefetch(replace(snapshot, cursor=cursor))
 
     async def suggest(self, uri: str, position: types.Position, surface: str = "inline") -> Offer | None:
         """The newest suggestion for ``uri`` at ``position``, or None (empty answer)."""

@@ -122,6 +122,11 @@ class CompletionService:
         if doc.language_id in self.engine.languages and self._settings.guided.enabled:
             self.engine.prepare(doc)
 
+    def prefetch(self, doc: Document) -> None:
+        """Classify the cursor of a new version and start the query of the site there, not waiting."""
+        if doc.language_id in self.engine.languages and self._settings.guided.enabled:
+            self.engine.prefetch(doc)
+
     def _memo(self, doc: Document) -> GuidanceMemo:
         """The guidance memo of this document version (kept for the last few versions)."""
         key = (doc.uri, doc.version)

@@ -95,3 +95,49 @@ async def test_python_environment_through_did_change_configuration(
     )
     after = await guidance_at_member_site(client, (tmp_path / "after.py").as_uri())
     assert after["unknown_sites"] == 0, after
+
+
+PREFETCH_OPTIONS = {"completionFallback": "always", "maxTokens": 2, "guided": {"engineBudgetMs": 30_000}}
+
+
+async def test_did_change_starts_the_cursor_query_before_the_request(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    statuses = await start(client, inline=False, root_uri=tmp_path.as_uri(), options=PREFETCH_OPTIONS)
+    assert statuses[-1]["state"] == "ready", statuses
+    typed = "x = os.path."
+
+    async def counters(uri: str) -> dict[str, Any]:
+        result = await client.text_document_completion_async(
+            types.CompletionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                position=types.Position(line=1, character=len(typed)),
+            )
+        )
+        assert isinstance(result, types.CompletionList) and result.items, result
+        data = result.items[0].data
+        assert data is not None
+        guidance: dict[str, Any] = data["stats"]["guidance"]
+        return guidance
+
+    opened = (tmp_path / "opened.py").as_uri()  # the whole text arrives with didOpen: no edit, no cursor
+    open_doc(client, opened, "import os\n" + typed)
+    cold = await counters(opened)
+    assert cold["sites"] >= 1 and cold["engine_queries"] >= 1, cold  # the request started the query
+    edited = (tmp_path / "edited.py").as_uri()
+    open_doc(client, edited, "import os\n")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=edited, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(
+                        start=types.Position(line=1, character=0), end=types.Position(line=1, character=0)
+                    ),
+                    text=typed,
+                )
+            ],
+        )
+    )
+    warm = await counters(edited)
+    assert warm["sites"] >= 1 and warm["engine_queries"] == 0, warm  # didChange had started it
