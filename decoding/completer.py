@@ -136,7 +136,10 @@ class Completer:
             stats.model_ms += alternative.model_ms
             return "" if alternative.stop_reason == "cancelled" else finalize(alternative.text, suffix, plan)
 
-        gen = generate(policy)
+        try:
+            gen = generate(policy)
+        finally:
+            self.model.share_cores(False)
         stats.generated_tokens = len(gen.tokens)
         stats.model_ms = gen.model_ms
         text = "" if gen.stop_reason == "cancelled" else finalize(gen.text, suffix, plan)

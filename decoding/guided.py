@@ -194,7 +194,10 @@ class GuidedPolicy:
         t0, engine_ms = time.perf_counter(), self.stats.engine_ms
         try:
             del self._trail[len(step.tokens) :]
-            return self._repair(self._sites.poll(), len(step.tokens)) or self._choose(logits, step)
+            answered = self._sites.poll()
+            if self._settings.share_cores:
+                self._model.share_cores(self._sites.unanswered() > 0)
+            return self._repair(answered, len(step.tokens)) or self._choose(logits, step)
         finally:
             self.stats.loop_ms += (time.perf_counter() - t0) * 1000 - (self.stats.engine_ms - engine_ms)
 

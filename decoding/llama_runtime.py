@@ -46,6 +46,8 @@ class LlamaRuntime:
         self._ctx = None if vocab_only else self._llm._ctx.ctx
         self._buffer = ctypes.create_string_buffer(_PIECE_BUFFER)
         self._add_bos = bool(self._llm._model.add_bos_token()) and self._llm.token_bos() >= 0
+        self._threads = threads
+        self._shared = False
         log.info("loaded %s (n_ctx=%d, vocab=%d, threads=%d)", path, self.n_ctx, self.n_vocab, threads)
 
     def tokenize(self, text: str, *, special: bool = False) -> list[int]:
@@ -102,6 +104,12 @@ class LlamaRuntime:
 
     def truncate(self, n_keep: int) -> None:
         self._llm.n_tokens = min(n_keep, self._llm.n_tokens)
+
+    def share_cores(self, engine_busy: bool) -> None:
+        if engine_busy != self._shared and self._ctx is not None and self._threads > 1:
+            n = self._threads - 1 if engine_busy else self._threads
+            llama_cpp.llama_set_n_threads(self._ctx, n, n)
+            self._shared = engine_busy
 
     def logits(self) -> np.ndarray:
         ptr = llama_cpp.llama_get_logits_ith(self._ctx, -1)

@@ -58,6 +58,10 @@ class TokenModel(Protocol):
         """Forget cached tokens past ``n_keep`` (call :meth:`append` next to get fresh logits)."""
         ...
 
+    def share_cores(self, engine_busy: bool) -> None:
+        """Give one core to the completion engine while it is busy (``engine_busy``), all of them otherwise."""
+        ...
+
     def logits(self) -> np.ndarray:
         """Logits after the last evaluated token (a view: copy it to keep it past the next eval)."""
         ...

@@ -64,6 +64,7 @@ class GuidanceSettings:
     sites: SiteKinds = field(default_factory=SiteKinds, metadata={"setting": {}})
     engine_budget_ms: int = field(default=60, metadata={"setting": {"range": (0, 60_000)}})
     max_repairs: int = 3  # roll-backs to a site whose late answer rejects what the model wrote there
+    share_cores: bool = True  # the model leaves a core to the engine while a site's query runs
     release_mass: float = 1e-4  # release the constraint when pruning keeps less probability than this
     top_k: int = 8
     max_backoffs: int = 2

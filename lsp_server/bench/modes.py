@@ -12,4 +12,5 @@ MODES: Mapping[str, GuidanceSettings] = {
     "no-pruning": GuidanceSettings(pruning=False),
     "no-memo": GuidanceSettings(memoization=False),
     "no-active": GuidanceSettings(active_completion=False),
+    "all-cores": GuidanceSettings(share_cores=False),
 }

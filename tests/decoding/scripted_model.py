@@ -25,6 +25,7 @@ class ScriptedModel:
         self._bytes = [b"", *(p if isinstance(p, bytes) else p.encode() for p in pieces)]
         self._script = script
         self._cache: list[int] = []
+        self.sharing: list[bool] = []  # what each share_cores call said
 
     def tokenize(self, text: str, *, special: bool = False) -> list[int]:
         data, out, i = text.encode(), [], 0
@@ -70,6 +71,9 @@ class ScriptedModel:
 
     def truncate(self, n_keep: int) -> None:
         del self._cache[n_keep:]
+
+    def share_cores(self, engine_busy: bool) -> None:
+        self.sharing.append(engine_busy)
 
     def logits(self) -> np.ndarray:
         text = b"".join(self._bytes[t] for t in self._cache).decode("utf-8", "replace")

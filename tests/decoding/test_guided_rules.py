@@ -287,3 +287,16 @@ def test_repairs_are_bounded() -> None:
     guide = MemberGuide(["beta"], late=3)
     text, stats = run(member_call("zzz"), guide, guidance=GuidanceSettings(max_repairs=0))
     assert text.startswith("zzz") and stats.repairs == 0 and stats.unrepaired == 1
+
+
+def test_the_model_leaves_a_core_to_the_engine_only_while_a_query_runs() -> None:
+    model = ScriptedModel(PIECES, member_call("beta"))
+    completer = Completer(model, VocabIndex.build(model))
+    completer.complete(
+        Document(uri="untitled:obj", text="obj.", cursor=4),
+        GEN,
+        guide=MemberGuide(["beta"], late=2),
+        guidance=DEFAULT_GUIDANCE,
+    )
+    # shared while the answer was pending (one step), all cores again once it landed and at the end
+    assert model.sharing.count(True) == 1 and model.sharing[-1] is False
