@@ -3,12 +3,13 @@
 For N cursor positions of a real Python file this replays an edit and measures, side by side in one
 run: (a) a cold request on a new document, (b) the request after typing one more character (KV-cache
 reuse), and (c) the same prompt through plain ``Llama.create_completion`` in this process, from the
-same KV-cache state and generating as many tokens as the server did.
+same KV-cache state and generating as many tokens as the server did; then (a) and (b) again on a second
+server with guided decoding on, the two servers taking turns edit by edit.
 
     .venv/bin/python benchmarks/latency.py [--file F] [--n 30] [--seed 0]
 
 Targets (2 cores, default model): (b) p50 ≤ 200 ms for single-line suggestions; (b)/(a) p50 ≤ 0.35;
-server (b) vs (c) ≤ 1.05.
+server (b) vs (c) ≤ 1.05; guided (b) ≤ 1.10 × unguided (b) at p50.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from decoding.settings import ModelSettings
 
 DEFAULT_FILE = Path(__file__).parents[1] / "lsp_server" / "scheduler.py"
 MAX_TOKENS = 48
-OPTIONS = {"debounceMs": 0, "maxTokens": MAX_TOKENS, "maxMs": 5000, "guided": {"enabled": False}}
+OPTIONS = {"debounceMs": 0, "maxTokens": MAX_TOKENS, "maxMs": 5000}
 
 
 def positions(text: str, n: int, seed: int) -> list[int]:
@@ -51,9 +52,10 @@ def positions(text: str, n: int, seed: int) -> list[int]:
 class Session:
     """A real ghostwise server over stdio and a client that times inline completion requests."""
 
-    def __init__(self) -> None:
+    def __init__(self, guided: bool) -> None:
         self.client = LanguageClient("ghostwise-latency", "1")
         self.ready = asyncio.Event()
+        self.options = {**OPTIONS, "guided": {"enabled": guided}}
 
         @self.client.feature("ghostwise/status")
         def _status(params: Any) -> None:
@@ -68,7 +70,7 @@ class Session:
             )
         )
         await self.client.initialize_async(
-            types.InitializeParams(capabilities=caps, initialization_options=OPTIONS)
+            types.InitializeParams(capabilities=caps, initialization_options=self.options)
         )
         self.client.initialized(types.InitializedParams())
         await asyncio.wait_for(self.ready.wait(), 600)
@@ -143,6 +145,18 @@ def pct(values: list[float], q: float) -> float:
     )
 
 
+async def edit(session: Session, source: str, offset: int, uri: str) -> tuple[float, float, str]:
+    """(a) a cold request on a new document and (b) the next one after typing its next character."""
+    line_start = source.rfind("\n", 0, offset) + 1
+    line_end = source.find("\n", offset)
+    line, col = source.count("\n", 0, offset), offset - line_start
+    session.open(uri, source[:offset] + source[line_end:])  # the rest of the line is not typed yet
+    a, _ = await session.request_ms(uri, line, col)
+    session.insert(uri, 2, line, col, source[offset])  # type the next real character
+    b, text = await session.request_ms(uri, line, col + 1)
+    return a, b, text
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
@@ -150,39 +164,42 @@ async def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     source = args.file.read_text()
-    session = Session()
-    await session.start()
+    sessions = {"unguided": Session(guided=False), "guided": Session(guided=True)}
+    for session in sessions.values():
+        await session.start()
     llm = LlamaRuntime(resolve_model("default"), ModelSettings(n_ctx=4096))
-    cold, warm, plain, nonempty = [], [], [], 0
+    figures: dict[str, list[float]] = {k: [] for k in ("a", "b", "c", "ga", "gb")}
+    nonempty = 0
     for i, offset in enumerate(positions(source, args.n, args.seed)):
-        line_start = source.rfind("\n", 0, offset) + 1
-        line_end = source.find("\n", offset)
-        line, col = source.count("\n", 0, offset), offset - line_start
-        doc = source[:offset] + source[line_end:]  # the rest of the line is not typed yet
-        uri = f"file:///bench/edit_{i}.py"  # a new document: its header comment differs from the last one
-        session.open(uri, doc)
-        a, _ = await session.request_ms(uri, line, col)
-        session.insert(uri, 2, line, col, source[offset])  # type the next real character
-        b, text = await session.request_ms(uri, line, col + 1)
+        # a new document per edit (its header comment differs from the last one), the two servers in turn
+        a, b, text = await edit(sessions["unguided"], source, offset, f"file:///bench/edit_{i}.py")
+        ga, gb, _ = await edit(sessions["guided"], source, offset, f"file:///bench/guided_{i}.py")
         plain_ms(llm, source[:offset], f"edit_{i}.py", None)  # the KV cache the server had at (b)
         c = plain_ms(llm, source[: offset + 1], f"edit_{i}.py", text)
-        cold.append(a)
-        warm.append(b)
-        plain.append(c)
+        for key, value in zip(("a", "b", "c", "ga", "gb"), (a, b, c, ga, gb), strict=True):
+            figures[key].append(value)
         nonempty += bool(text.strip())
-    await session.stop()
+    for session in sessions.values():
+        await session.stop()
     rows = [
-        ("(a) cold request, new document", cold),
-        ("(b) after typing one character", warm),
-        ("(c) same prompt and tokens, create_completion", plain),
+        ("(a) cold request, new document", figures["a"]),
+        ("(b) after typing one character", figures["b"]),
+        ("(c) same prompt and tokens, create_completion", figures["c"]),
+        ("guided (a) cold request", figures["ga"]),
+        ("guided (b) after typing one character", figures["gb"]),
     ]
+    warm, cold, plain = figures["b"], figures["a"], figures["c"]
     print(f"{len(cold)} edits of {args.file.name}; {nonempty} non-empty suggestions at (b)\n")
-    print(f"| {'measure':<42} | p50 ms | p95 ms |\n|{'-' * 44}|-------:|-------:|")
+    print(f"| {'measure':<45} | p50 ms | p95 ms |\n|{'-' * 47}|-------:|-------:|")
     for name, values in rows:
-        print(f"| {name:<42} | {pct(values, 50):6.0f} | {pct(values, 95):6.0f} |")
+        print(f"| {name:<45} | {pct(values, 50):6.0f} | {pct(values, 95):6.0f} |")
     print(f"\n(b)/(a) p50 = {pct(warm, 50) / pct(cold, 50):.2f}  (target ≤ 0.35)")
     print(f"(b)/(c) p50 = {pct(warm, 50) / pct(plain, 50):.2f}  (target ≤ 1.05: server overhead)")
     print(f"(b) p50 = {pct(warm, 50):.0f} ms  (target ≤ 200 ms)")
+    print(
+        f"guided (b) / unguided (b): p50 {pct(figures['gb'], 50) / pct(warm, 50):.2f} (target ≤ 1.10), "
+        f"p95 {pct(figures['gb'], 95) / pct(warm, 95):.2f}"
+    )
 
 
 if __name__ == "__main__":
