@@ -98,6 +98,7 @@ def breakdown(out: Path, modes: list[str]) -> str:
     for mode in modes:
         rs = records(out, mode)
         g = [r["stats"].get("guidance") or {} for r in rs]
+        waits = [x.get("engine_wait_ms", 0.0) for x in g]
 
         def col(values: list[float]) -> str:
             return f"{pct(values, 0.5):.0f} / {pct(values, 0.95):.0f}"
@@ -114,7 +115,7 @@ def breakdown(out: Path, modes: list[str]) -> str:
                     str(sum(x.get("repairs", 0) for x in g)),
                     str(sum(x.get("late_sites", 0) for x in g)),
                     str(sum(x.get("unvalidated_sites", 0) for x in g)),
-                    f"{sum(x.get('engine_wait_ms', 0.0) > BUDGET_MS for x in g)} (max {max((x.get('engine_wait_ms', 0.0) for x in g), default=0):.0f} ms) |",
+                    f"{sum(w > BUDGET_MS for w in waits)} (max {max(waits, default=0):.0f} ms) |",
                 ]
             )
         )

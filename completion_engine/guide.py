@@ -23,7 +23,9 @@ class EngineGuide:
     cursor now and start its query, so it overlaps the model's prompt evaluation.
     """
 
-    def __init__(self, engine: Engine, doc: Document, *, names_check: bool = True, prefetch: bool = True) -> None:
+    def __init__(
+        self, engine: Engine, doc: Document, *, names_check: bool = True, prefetch: bool = True
+    ) -> None:
         self.engine = engine
         self.doc = doc
         self.names_check = names_check

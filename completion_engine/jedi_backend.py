@@ -118,7 +118,7 @@ class JediBackend:
 
     def candidates(self, doc: Document, site: Site, *, wait_ms: float | None = None) -> Candidates:
         """The names at ``site``, waiting at most ``wait_ms`` from now (default ``timeout_ms``) for a query
-        that is not answered yet; ``wait_ms=0`` only starts it. ``ready`` is False when it is still running."""
+        that is not answered yet; ``wait_ms=0`` only starts it. ``ready`` is False while it still runs."""
         with self._lock:
             pending = self._sites.get(site.key)
             memoized = pending is not None

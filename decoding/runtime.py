@@ -59,7 +59,7 @@ class TokenModel(Protocol):
         ...
 
     def share_cores(self, engine_busy: bool) -> None:
-        """Give one core to the completion engine while it is busy (``engine_busy``), all of them otherwise."""
+        """Leave a core to the completion engine while it is busy (``engine_busy``), all of them otherwise."""
         ...
 
     def logits(self) -> np.ndarray:

@@ -240,7 +240,7 @@ def test_empty_only_when_nothing_passes() -> None:
 
 
 def member_call(first: str) -> Script:
-    """The model writes ``first`` after ``obj.`` (``beta`` is its second choice), then ``()`` and a line end."""
+    """The model writes ``first`` after ``obj.`` (``beta`` its second choice), then ``()`` and a line end."""
 
     def script(text: str) -> dict[str, float]:
         if text.endswith("obj."):
