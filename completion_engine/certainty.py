@@ -60,7 +60,7 @@ def _member(script: jedi.Script, text: str, start: int, line: int, column: int, 
         return Verdict(extra, False, "setattr with a computed name on the receiver")
     if getattr_:
         return Verdict(extra, False, "__getattr__ among the members")
-    values = _receiver_values(script, line, column)
+    values = receiver_values(script, line, column)
     if values is None:
         return Verdict(extra, False, "receiver not inferred")
     kinds = [v for v in values if not _is_none(v)]
@@ -80,7 +80,7 @@ def _assigned_members(text: str, receiver: str) -> tuple[frozenset[str], bool]:
     return frozenset(assigned) | frozenset(literal), any_setattr > len(literal)
 
 
-def _receiver_values(script: jedi.Script, line: int, column: int) -> list[Any] | None:
+def receiver_values(script: jedi.Script, line: int, column: int) -> list[Any] | None:
     """What Jedi infers for the expression before the ``.`` ending just before ``(line, column)``."""
     try:
         module = script._get_module_context()

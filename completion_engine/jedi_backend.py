@@ -22,8 +22,9 @@ from typing import Any
 
 import jedi
 
-from completion_engine.certainty import assess
+from completion_engine.certainty import assess, receiver_values
 from completion_engine.lines import line_column
+from completion_engine.member_cache import MemberCache, member_key
 from completion_engine.names import SortedNames
 from completion_engine.protocol import Candidates, Document, Site
 
@@ -56,6 +57,7 @@ class JediSettings:
     share_inference_state: bool = True
     shared_state_max_uses: int = 200
     shared_state_max_age_s: float = 60.0
+    member_cache: bool = True  # keep member lists across versions (completion_engine/member_cache.py)
 
 
 @dataclass(slots=True)
@@ -88,6 +90,7 @@ class JediBackend:
         self._projects: dict[Path | None, jedi.Project] = {}
         self._scripts: OrderedDict[tuple[str, int, str], jedi.Script] = OrderedDict()
         self._states: OrderedDict[str, _SharedState] = OrderedDict()
+        self.members = MemberCache()
         self.queries = 0
         self.memo_hits = 0
 
@@ -182,7 +185,9 @@ class JediBackend:
         line = line0 + 1
         t0 = time.perf_counter()
         try:
-            script, raw = self._complete(doc, site.generated, line, column, text)
+            script, raw = self._complete(
+                doc, site.generated, line, column, text, member=site.kind == "member"
+            )
             verdict = assess(script, site, text, line, column, raw)
         except (Exception, RecursionError) as exc:  # noqa: BLE001 - Jedi's internals may raise anything
             self._states.pop(doc.uri, None)
@@ -215,15 +220,32 @@ class JediBackend:
         return _Answer(SortedNames([*names, *verdict.extra, *site.local_names, *keywords]), verdict.complete)
 
     def _complete(
-        self, doc: Document, generated: str, line: int, column: int, text: str | None = None
+        self,
+        doc: Document,
+        generated: str,
+        line: int,
+        column: int,
+        text: str | None = None,
+        member: bool = False,
     ) -> tuple[jedi.Script, list[str]]:
+        """Jedi's completion names at ``line``/``column``; after a ``.``, from the member cache when the
+        receiver's members are already known (:mod:`completion_engine.member_cache`)."""
         script = self._script(doc, generated, doc.text if text is None else text)
         state = getattr(script, "_inference_state", None)
         if state is not None:  # Jedi's per-query limits, which a shared state would otherwise accumulate
             state.inferred_element_counts = {}
             state.dynamic_params_depth = 0
             state.reset_recursion_limitations()
-        return script, [c.name for c in script.complete(line, column)]
+        key = None
+        if member and self.settings.member_cache:
+            key = member_key(
+                script, receiver_values(script, line, column), str(doc.path) if doc.path else None, line
+            )
+            if (cached := self.members.get(key)) is not None:
+                return script, cached
+        names = [c.name for c in script.complete(line, column)]
+        self.members.put(key, names)
+        return script, names
 
     def _script(self, doc: Document, generated: str, text: str) -> jedi.Script:
         key = (doc.uri, doc.version, generated)
