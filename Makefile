@@ -46,15 +46,9 @@ format: $(INSTALLED) vscode-client/node_modules/.package-lock.json
 vscode-client/node_modules/.package-lock.json: vscode-client/package-lock.json
 	cd vscode-client && npm ci --no-audit --no-fund
 
-## bench: both example task sets, base vs guided; rewrites the tables in docs/benchmarks.md
+## bench: every benchmark set (HumanEval, three member sets, two API sets), then docs/benchmarks.md's tables
 bench: $(INSTALLED)
-	ROOT=$$(bash benchmarks/fetch_source.sh rich) && \
-	$(BIN)/ghostwise bench run --tasks ../shared/benchdata/humaneval-singleline-infilling.jsonl --limit 100 \
-	    --out bench-out/humaneval && \
-	$(BIN)/ghostwise bench run --tasks benchmarks/data/rich-13.7.1-member.jsonl --root "$$ROOT" \
-	    --out bench-out/rich-member && \
-	$(BIN)/python -m lsp_server.bench.docs docs/benchmarks.md humaneval=bench-out/humaneval \
-	    rich-member=bench-out/rich-member
+	bash benchmarks/run_all.sh
 
 ## test-editors: extension checks + real-editor end-to-end tests (VS Code via code-server, Neovim 0.12/0.11)
 test-editors: $(INSTALLED)
