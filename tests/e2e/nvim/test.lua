@@ -1,11 +1,12 @@
--- Headless Neovim 0.12 end-to-end test of ghostwise's inline completion (run by test_neovim.py):
---   nvim --headless --clean -u tests/e2e/nvim/test.lua
+-- Neovim 0.12 end-to-end test of ghostwise's inline completion (run in tmux by test_neovim.py):
+--   nvim --clean -u tests/e2e/nvim/test.lua
 -- Environment: GW_INIT_LUA (the documented editors/nvim/init.lua), GW_SERVER_CMD (JSON array),
 -- GW_FILE (the Python file to edit), GW_RESULT (where the JSON result goes), GW_TIMEOUT_MS.
 -- Steps run in a coroutine resumed by timers (insert mode and autocommands need the main loop):
 -- open the file, wait for the model, type in insert mode, wait for the ghost-text extmark, accept it
--- with <Tab> (the documented mapping: vim.lsp.inline_completion.get()), check the buffer, then
--- type and leave insert mode while a request is pending (Neovim cancels it).
+-- with <Tab> (the documented mapping: vim.lsp.inline_completion.get()), check the buffer, accept
+-- only the next word of another suggestion (<M-Right>), then type and leave insert mode while a
+-- request is pending (Neovim cancels it).
 
 local h = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'harness.lua'))
 local result, step, sleep, wait_for = h.result, h.step, h.sleep, h.wait_for
@@ -36,6 +37,7 @@ local function main()
   result.mode_while_typing = vim.api.nvim_get_mode().mode
   local shown = wait_for('the ghost-text extmark', function() return ghost(buf) end, 60000)
   result.ghost = shown
+  h.capture('nvim-ghost-text.txt')
   local before = vim.api.nvim_buf_get_lines(buf, shown.row, shown.row + 1, false)[1]
   result.line_before = before
   step(('ghost text %q'):format(shown.text))
@@ -54,6 +56,23 @@ local function main()
   end
   result.cursor_after = vim.api.nvim_win_get_cursor(0)
   step('accepted: ' .. lines[1])
+
+  -- On a new line, accept only the next word (<M-Right>, the documented mapping).
+  vim.api.nvim_input('<CR>')
+  sleep(50)
+  for ch in ('count = len('):gmatch('.') do
+    vim.api.nvim_input(ch)
+    sleep(60)
+  end
+  local partial = wait_for('ghost text on the new line', function() return ghost(buf) end, 60000)
+  local partial_before = vim.api.nvim_buf_get_lines(buf, partial.row, partial.row + 1, false)[1]
+  vim.api.nvim_input('<M-Right>')
+  local partial_after = wait_for('the next word to be inserted', function()
+    local line = vim.api.nvim_buf_get_lines(buf, partial.row, partial.row + 1, false)[1]
+    return line ~= partial_before and line
+  end, 5000)
+  result.partial = { ghost = partial.text, before = partial_before, after = partial_after }
+  step(('accepted a word: %q -> %q'):format(partial_before, partial_after))
 
   -- A request still pending when insert mode is left is cancelled by Neovim ($/cancelRequest).
   vim.api.nvim_input('<CR>')
