@@ -29,9 +29,12 @@ class ProgressReporter:
         self._server = server
         self._token = f"ghostwise-{kind}-{uuid.uuid4().hex[:8]}"
         self._loop = asyncio.get_running_loop()
+        self.begun = False  # begin was called: the client is creating the token, or has
         self._active = False
+        self._ended = False
 
     async def begin(self, title: str, message: str | None = None) -> None:
+        self.begun = True
         try:
             await self._server.work_done_progress.create_async(self._token)
         except Exception as e:  # noqa: BLE001 - the client may refuse; the work goes on without it
@@ -41,6 +44,8 @@ class ProgressReporter:
         self._server.work_done_progress.begin(
             self._token, types.WorkDoneProgressBegin(title=title, message=message)
         )
+        if self._ended:  # the work ended while the client created the token: close it at once
+            self.end("")
 
     def report(self, message: str, fraction: float | None) -> None:
         if not self._active:
@@ -51,9 +56,13 @@ class ProgressReporter:
         self._loop.call_soon_threadsafe(self._server.work_done_progress.report, self._token, value)
 
     def end(self, message: str) -> None:
+        self._ended = True
         if self._active:
             self._active = False
             self._server.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
+
+
+_SHOWING: set[asyncio.Future[None]] = set()  # thinking progresses still being created (kept alive)
 
 
 @contextlib.asynccontextmanager
@@ -73,9 +82,13 @@ async def thinking(server: LanguageServer, after_ms: int, message: str) -> Async
         await reporter.begin(THINKING_TITLE, message)
 
     shown = asyncio.ensure_future(show())
+    _SHOWING.add(shown)
+    shown.add_done_callback(_SHOWING.discard)
     try:
         yield
     finally:
-        if not shown.done():
+        # Cancel only the wait: cancelling the token's creation would leave pygls a cancelled future for
+        # the client's answer (it reports that as a server error, which VS Code shows).
+        if not reporter.begun:
             shown.cancel()
         reporter.end("")

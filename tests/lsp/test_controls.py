@@ -3,6 +3,7 @@ snooze and the "thinking" progress. Each test is one server session (the model l
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -157,3 +158,27 @@ async def test_thinking_progress_around_a_slow_suggestion(client: LanguageClient
     configure(client, {"thinkingAfterMs": 600_000})
     assert await inline(client, uri)
     assert len(thinking()) == 1  # well within its budget: no progress
+
+
+async def test_thinking_progress_of_superseded_requests_ends_without_errors(client: LanguageClient) -> None:
+    """A burst: most requests end while the client is still creating their progress token."""
+    await start(client, options={"thinkingAfterMs": 0, "maxTokens": 8, "debounceMs": 0})
+
+    async def slow_create(params: types.WorkDoneProgressCreateParams) -> None:
+        await asyncio.sleep(0.3)  # a busy editor (VS Code's extension host) answers late
+        client.progress_reports.setdefault(params.token, [])
+
+    # in place of pytest-lsp's own handler (a second @client.feature for a method is refused)
+    client.protocol.fm.features[types.WINDOW_WORK_DONE_PROGRESS_CREATE] = slow_create
+
+    uri = f"{ROOT}/app.py"
+    open_doc(client, uri, TEXT)
+    answers = await asyncio.gather(*(inline(client, uri) for _ in range(12)))
+    assert sum(1 for a in answers if a) == 1  # only the newest is computed
+    await asyncio.sleep(1)  # the late token answers reach the server
+    assert [m.message for m in client.messages if m.type == types.MessageType.Error] == []
+    for token, reports in client.progress_reports.items():
+        if not str(token).startswith("ghostwise-thinking-"):
+            continue
+        kinds = [type(r) for r in reports]
+        assert kinds in ([], [types.WorkDoneProgressBegin, types.WorkDoneProgressEnd]), (token, kinds)
