@@ -56,7 +56,7 @@ bench: $(INSTALLED)
 	$(BIN)/python -m lsp_server.bench.docs docs/benchmarks.md humaneval=bench-out/humaneval \
 	    rich-member=bench-out/rich-member
 
-## test-editors: extension checks + real-editor end-to-end tests (VS Code via code-server, Neovim 0.12/0.11)
+## test-editors: extension checks + real-editor end-to-end tests (VS Code via code-server, Neovim 0.12/0.11, Helix)
 test-editors: $(INSTALLED)
 	$(BIN)/pytest -q tests/test_settings_schema.py tests/e2e
 

@@ -1,16 +1,18 @@
-"""Neovim end-to-end tests in headless Neovim, real server and model.
+"""Neovim end-to-end tests: a Neovim with a terminal UI in tmux, real server and model.
 
 Neovim 0.12, ghost text: the documented editors/nvim/init.lua.
 
 tests/e2e/nvim/test.lua opens a Python file, waits for the model, types in insert mode, waits for
-the ghost-text extmark (namespace nvim.lsp.inline_completion), accepts it with <Tab> (the documented
-mapping, vim.lsp.inline_completion.get()) and checks the buffer; then leaves insert mode while a
-request is pending. Here we also check, from the recorded LSP traffic, that the accept command
-reached the server and that the pending request was cancelled and answered.
+the ghost-text extmark (namespace nvim.lsp.inline_completion) and captures the screen, accepts it with
+<Tab> (the documented mapping, vim.lsp.inline_completion.get()) and checks the buffer; accepts only
+the next word of another suggestion (<M-Right>); then leaves insert mode while a request is pending.
+Here we also check, from the recorded LSP traffic and the dev data, that the accept command reached
+the server, that the word accept was reported and recorded as partial, and that the pending request
+was cancelled and answered.
 
 Neovim 0.11, completion route: the documented editors/nvim/completion-0.11.lua with the built-in
-vim.lsp.completion; tests/e2e/nvim/test_completion.lua types until ghostwise's item is in the
-completion menu, confirms it with <C-y> and checks the line.
+vim.lsp.completion and no `convert`; tests/e2e/nvim/test_completion.lua types until ghostwise's item
+is in the completion menu, confirms it with <C-y> and checks that the whole line went in.
 """
 
 from __future__ import annotations
