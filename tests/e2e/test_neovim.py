@@ -134,6 +134,29 @@ def test_neovim_inline_completion(e2e_out: Path) -> None:
     assert events[partial_id].outcome == "partial", events[partial_id]
     assert events[partial_id].accepted_chars == reports[0]["acceptedLength"]
 
+    # trigger = 'manual': the automatic requests got nothing, <M-\> sent an Invoked one that got the text
+    changes = [
+        i for i, m in enumerate(messages) if m["msg"].get("method") == "workspace/didChangeConfiguration"
+    ]
+    manual = messages[changes[-2] : changes[-1]]
+    requests = {
+        m["msg"]["id"]: m["msg"]["params"]["context"]["triggerKind"]
+        for m in manual
+        if m["dir"] == "c2s" and m["msg"].get("method") == "textDocument/inlineCompletion"
+    }
+    answers = {
+        m["msg"]["id"]: m["msg"].get("result")
+        for m in messages
+        if m["dir"] == "s2c" and m["msg"].get("id") in requests
+    }
+    automatic = [i for i, kind in requests.items() if kind == 2]
+    invoked = [i for i, kind in requests.items() if kind == 1]
+    assert automatic and all(not (answers.get(i) or {}).get("items") for i in automatic), (requests, answers)
+    assert len(invoked) == 1 and answers[invoked[0]]["items"][0]["insertText"].startswith(
+        result["manual"]["ghost"]
+    )
+    assert result["manual"]["ghost_before_asking"] is False
+
     cancels = {
         m["msg"]["params"]["id"]
         for m in messages

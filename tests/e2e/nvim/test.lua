@@ -5,8 +5,8 @@
 -- Steps run in a coroutine resumed by timers (insert mode and autocommands need the main loop):
 -- open the file, wait for the model, type in insert mode, wait for the ghost-text extmark, accept it
 -- with <Tab> (the documented mapping: vim.lsp.inline_completion.get()), check the buffer, accept
--- only the next word of another suggestion (<M-Right>), then type and leave insert mode while a
--- request is pending (Neovim cancels it).
+-- only the next word of another suggestion (<M-Right>), with trigger = 'manual' ask with <M-\>, then
+-- type and leave insert mode while a request is pending (Neovim cancels it).
 
 local h = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'harness.lua'))
 local result, step, sleep, wait_for = h.result, h.step, h.sleep, h.wait_for
@@ -73,6 +73,31 @@ local function main()
   end, 5000)
   result.partial = { ghost = partial.text, before = partial_before, after = partial_after }
   step(('accepted a word: %q -> %q'):format(partial_before, partial_after))
+
+  -- trigger = 'manual': typing gets nothing, <M-\> (the documented mapping) asks.
+  local client = vim.lsp.get_clients({ bufnr = buf, name = 'ghostwise' })[1]
+  local function set_trigger(trigger)
+    client:notify('workspace/didChangeConfiguration', { settings = { ghostwise = { trigger = trigger } } })
+  end
+  set_trigger('manual')
+  vim.api.nvim_input('<CR>')
+  sleep(50)
+  for ch in ('label = '):gmatch('.') do
+    vim.api.nvim_input(ch)
+    sleep(60)
+  end
+  sleep(400) -- past Neovim's 200 ms debounce: an automatic request is out
+  wait_for('the automatic request to be answered', function()
+    for _, request in pairs(client.requests) do
+      if request.type == 'pending' and request.method == 'textDocument/inlineCompletion' then return false end
+    end
+    return true
+  end, 60000)
+  result.manual = { ghost_before_asking = ghost(buf) ~= nil }
+  vim.api.nvim_input('<M-\\>')
+  result.manual.ghost = wait_for('ghost text after <M-\\>', function() return ghost(buf) end, 60000).text
+  step(('asked with <M-\\>: %q'):format(result.manual.ghost))
+  set_trigger('automatic')
 
   -- A request still pending when insert mode is left is cancelled by Neovim ($/cancelRequest).
   vim.api.nvim_input('<CR>')
