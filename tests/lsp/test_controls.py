@@ -4,6 +4,7 @@ snooze and the "thinking" progress. Each test is one server session (the model l
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -128,6 +129,8 @@ async def test_snooze_and_resume(client: LanguageClient) -> None:
     # the status goes out before the command's answer
     await command(client, "ghostwise.snooze")
     assert statuses[-1]["state"] == "ready" and statuses[-1]["snoozedUntil"].endswith("Z"), statuses
+    until = datetime.fromisoformat(statuses[-1]["snoozedUntil"])
+    assert timedelta(minutes=4) < until - datetime.now(UTC) <= timedelta(minutes=5)  # snoozeMinutes
     assert await inline(client, uri) == ""
     assert await inline(client, uri, invoked=True)  # asking explicitly still works
     await command(client, "ghostwise.resume")
