@@ -80,6 +80,11 @@ function h.type_at_end(buf, text)
   vim.api.nvim_win_set_cursor(0, { last, #vim.api.nvim_buf_get_lines(buf, last - 1, last, false)[1] })
   vim.api.nvim_input('A')
   h.sleep(50)
+  h.type(text)
+end
+
+--- Type ``text`` (in insert mode) key by key like a user.
+function h.type(text)
   for ch in text:gmatch('.') do
     vim.api.nvim_input(ch)
     h.sleep(60)

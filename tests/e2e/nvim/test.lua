@@ -60,10 +60,7 @@ local function main()
   -- On a new line, accept only the next word (<M-Right>, the documented mapping).
   vim.api.nvim_input('<CR>')
   sleep(50)
-  for ch in ('count = len('):gmatch('.') do
-    vim.api.nvim_input(ch)
-    sleep(60)
-  end
+  h.type('count = len(')
   local partial = wait_for('ghost text on the new line', function() return ghost(buf) end, 60000)
   local partial_before = vim.api.nvim_buf_get_lines(buf, partial.row, partial.row + 1, false)[1]
   vim.api.nvim_input('<M-Right>')
@@ -82,10 +79,7 @@ local function main()
   set_trigger('manual')
   vim.api.nvim_input('<CR>')
   sleep(50)
-  for ch in ('label = '):gmatch('.') do
-    vim.api.nvim_input(ch)
-    sleep(60)
-  end
+  h.type('label = ')
   sleep(400) -- past Neovim's 200 ms debounce: an automatic request is out
   wait_for('the automatic request to be answered', function()
     for _, request in pairs(client.requests) do
