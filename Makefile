@@ -50,7 +50,7 @@ vscode-client/node_modules/.package-lock.json: vscode-client/package-lock.json
 bench: $(INSTALLED)
 	bash benchmarks/run_all.sh
 
-## test-editors: extension checks + real-editor end-to-end tests (VS Code via code-server, Neovim 0.12/0.11)
+## test-editors: extension checks + real-editor end-to-end tests (VS Code via code-server, Neovim 0.12/0.11, Helix)
 test-editors: $(INSTALLED)
 	$(BIN)/pytest -q tests/test_settings_schema.py tests/e2e
 

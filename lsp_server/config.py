@@ -17,6 +17,7 @@ from typing import Any
 
 from completion_engine import EngineSettings
 from decoding.settings import GenerationSettings, GuidanceSettings, ModelSettings
+from lsp_server.gate import GateSettings
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
 FALLBACK_MODES = ("auto", "always", "never")
@@ -32,11 +33,14 @@ class ServerSettings:
     generation: GenerationSettings = field(default_factory=GenerationSettings, metadata=_FLAT)
     guided: GuidanceSettings = field(default_factory=GuidanceSettings, metadata={"setting": {}})
     engine: EngineSettings = field(default_factory=EngineSettings, metadata=_FLAT)
+    gate: GateSettings = field(default_factory=GateSettings, metadata=_FLAT)
     debounce_ms: int = field(default=20, metadata={"setting": {"range": (0, 5000)}})
     completion_fallback: str = field(default="auto", metadata={"setting": {"choices": FALLBACK_MODES}})
     log_level: str = field(default="info", metadata={"setting": {"choices": LOG_LEVELS}})
     dev_data: str = field(default="metadata", metadata={"setting": {"choices": DEV_DATA_LEVELS}})
     dismiss_after_ms: int = field(default=10000, metadata={"setting": {"range": (100, 3_600_000)}})
+    # past this, the client is told with $/progress that a suggestion is still being computed
+    thinking_after_ms: int = field(default=1500, metadata={"setting": {"range": (0, 600_000)}})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,7 +49,7 @@ class Setting:
 
     key: str
     path: tuple[str, ...]
-    default: bool | int | str
+    default: bool | int | str | tuple[str, ...]
     range: tuple[int, int] | None = None
     choices: tuple[str, ...] | None = None
 
@@ -98,7 +102,7 @@ def parse_settings(raw: object, base: ServerSettings) -> tuple[ServerSettings, l
         current = _get(result, setting.path)
         why = _invalid(setting, value)
         if why is None:
-            result = _replace(result, setting.path, value)
+            result = _replace(result, setting.path, tuple(value) if isinstance(value, list) else value)
         else:
             errors.append(f"setting '{key}'={value!r} is invalid ({why}); keeping {current!r}")
     return result, errors
@@ -133,6 +137,9 @@ def _replace(obj: Any, path: tuple[str, ...], value: Any) -> Any:
 
 def _invalid(setting: Setting, value: Any) -> str | None:
     """Why ``value`` is not acceptable for ``setting`` (None when it is)."""
+    if isinstance(setting.default, tuple):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "expected a list of strings"
     if isinstance(setting.default, bool):
         return None if isinstance(value, bool) else "expected true or false"
     if isinstance(setting.default, int):

@@ -12,8 +12,9 @@ from pygls.uris import to_fs_path
 
 from completion_engine.lines import line_start
 from lsp_server.devdata import notifications
-from lsp_server.items import ACCEPT_COMMAND, completion_list, inline_list
+from lsp_server.items import ACCEPT_COMMAND, RESUME_COMMAND, SNOOZE_COMMAND, completion_list, inline_list
 from lsp_server.server import GhostwiseServer, settings_section
+from lsp_server.snooze import minutes_of
 
 
 def create_server() -> GhostwiseServer:
@@ -30,6 +31,8 @@ def create_server() -> GhostwiseServer:
     def initialize(ls: GhostwiseServer, params: types.InitializeParams) -> None:
         text_doc = params.capabilities.text_document
         ls.client_has_inline = bool(text_doc and text_doc.inline_completion is not None)
+        item_caps = text_doc.completion.completion_item if text_doc and text_doc.completion else None
+        ls.client_has_snippets = bool(item_caps and item_caps.snippet_support)
         root = params.root_uri or (params.workspace_folders[0].uri if params.workspace_folders else None)
         root_path = to_fs_path(root) if root else None
         ls.workspace_root = Path(root_path) if root_path else None
@@ -61,10 +64,7 @@ def create_server() -> GhostwiseServer:
         if "model" in changed:
             spawn(ls.load_model())
         else:
-            ls.send_status(
-                "ready" if ls.service.ready else ("error" if ls.load_error else "loading"),
-                ls.load_error or "",
-            )
+            ls.send_status(ls.state, ls.load_error or "")
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GhostwiseServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -74,7 +74,8 @@ def create_server() -> GhostwiseServer:
     async def inline_completion(
         ls: GhostwiseServer, params: types.InlineCompletionParams
     ) -> types.InlineCompletionList | None:
-        offer = await ls.suggest(params.text_document.uri, params.position)
+        explicit = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
+        offer = await ls.suggest(params.text_document.uri, params.position, explicit=explicit)
         return None if offer is None else inline_list(offer.suggestion, offer.id, params.position)
 
     @server.feature(
@@ -83,18 +84,41 @@ def create_server() -> GhostwiseServer:
     async def completion(ls: GhostwiseServer, params: types.CompletionParams) -> types.CompletionList | None:
         if not ls.use_completion_fallback():
             return None
-        offer = await ls.suggest(params.text_document.uri, params.position, surface="completion")
+        # a client that sends no context cannot say it was asked: automatic
+        explicit = (
+            params.context is not None and params.context.trigger_kind == types.CompletionTriggerKind.Invoked
+        )
+        offer = await ls.suggest(
+            params.text_document.uri, params.position, explicit=explicit, surface="completion"
+        )
         if offer is None:
             return None
         text, cursor = offer.doc.text, offer.doc.cursor
         return completion_list(
-            offer.suggestion, offer.id, params.position, text[line_start(text, cursor) : cursor]
+            offer.suggestion,
+            offer.id,
+            params.position,
+            text[line_start(text, cursor) : cursor],
+            snippet=ls.client_has_snippets,
         )
 
     @server.command(ACCEPT_COMMAND)
     def accept(ls: GhostwiseServer, *args: object) -> None:
         if args and isinstance(args[0], str):
             ls.devdata.accepted(args[0])
+
+    @server.command(SNOOZE_COMMAND)
+    def snooze(ls: GhostwiseServer, *args: object) -> None:
+        ls.snooze.start(minutes_of(args, ls.settings.gate.snooze_minutes))
+
+    @server.command(RESUME_COMMAND)
+    def resume(ls: GhostwiseServer, *args: object) -> None:
+        ls.snooze.stop()
+
+    @server.feature(notifications.DID_HIDE_COMPLETION)
+    def did_hide(ls: GhostwiseServer, params: object) -> None:
+        if (suggestion_id := notifications.suggestion_id(params)) is not None:
+            ls.devdata.hidden(suggestion_id)
 
     @server.feature(notifications.DID_SHOW_COMPLETION)
     def did_show(ls: GhostwiseServer, params: object) -> None:

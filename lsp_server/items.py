@@ -7,6 +7,10 @@ from lsprotocol import types
 from decoding.completer import Suggestion
 
 ACCEPT_COMMAND = "ghostwise.accept"
+SNOOZE_COMMAND = (
+    "ghostwise.snooze"  # [minutes]: no automatic suggestions for that long (default: snoozeMinutes)
+)
+RESUME_COMMAND = "ghostwise.resume"  # end a snooze
 
 
 def accept_command(suggestion_id: str) -> types.Command:
@@ -27,9 +31,13 @@ def inline_list(
 
 
 def completion_list(
-    suggestion: Suggestion, suggestion_id: str, position: types.Position, line_before: str
+    suggestion: Suggestion, suggestion_id: str, position: types.Position, line_before: str, *, snippet: bool
 ) -> types.CompletionList:
-    """The fallback: one item, a full-line edit clearly labelled as a ghostwise suggestion."""
+    """The fallback: one item, a full-line edit clearly labelled as a ghostwise suggestion.
+
+    A snippet where the client supports them: Neovim 0.10-0.11 insert only the first word of a
+    plain-text edit, but a snippet whole (and every client expands a snippet without placeholders as
+    its text)."""
     first = suggestion.text.split("\n", 1)[0].strip()
     full = line_before + suggestion.text
     item = types.CompletionItem(
@@ -40,12 +48,17 @@ def completion_list(
         filter_text=full,
         sort_text="\u0000",
         preselect=True,
-        insert_text_format=types.InsertTextFormat.PlainText,
+        insert_text_format=types.InsertTextFormat.Snippet if snippet else types.InsertTextFormat.PlainText,
         text_edit=types.TextEdit(
             range=types.Range(start=types.Position(line=position.line, character=0), end=position),
-            new_text=full,
+            new_text=snippet_text(full) if snippet else full,
         ),
         command=accept_command(suggestion_id),
         data={"id": suggestion_id, "stats": suggestion.stats.to_dict()},
     )
     return types.CompletionList(is_incomplete=True, items=[item])
+
+
+def snippet_text(text: str) -> str:
+    """``text`` as a snippet that expands to itself: ``\\``, ``$`` and ``}`` escaped."""
+    return text.replace("\\", "\\\\").replace("$", "\\$").replace("}", "\\}")

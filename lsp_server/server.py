@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
@@ -18,12 +17,14 @@ from completion_engine import Document
 from decoding.completer import Suggestion
 from decoding.loop import CancelToken
 from decoding.model_source import ModelError
-from lsp_server import __version__
+from lsp_server import __version__, gate, progress
 from lsp_server.config import ServerSettings, parse_settings
 from lsp_server.devdata.recorder import Recorder
 from lsp_server.positions import cursor_offset
+from lsp_server.progress import ProgressReporter
 from lsp_server.scheduler import Scheduler, Superseded
 from lsp_server.service import CompletionService, ModelNotReady
+from lsp_server.snooze import Snooze
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +48,11 @@ class GhostwiseServer(LanguageServer):
         self.service = CompletionService()
         self.scheduler = Scheduler()
         self.client_has_inline = False
+        self.client_has_snippets = False
         self.workspace_root: Path | None = None
         self.load_error: str | None = None
         self._shown_errors: set[str] = set()
+        self.snooze = Snooze(lambda: self.send_status(self.state, self.load_error or ""))
         self.devdata = Recorder(
             lambda: self.service.settings, lambda m: self.show_once(m, types.MessageType.Warning)
         )
@@ -66,6 +69,10 @@ class GhostwiseServer(LanguageServer):
             self._shown_errors.add(message)
             self.window_show_message(types.ShowMessageParams(type=kind, message=f"ghostwise: {message}"))
 
+    @property
+    def state(self) -> str:
+        return "ready" if self.service.ready else ("error" if self.load_error else "loading")
+
     def send_status(self, state: str, message: str = "") -> None:
         self.protocol.notify(
             STATUS_NOTIFICATION,
@@ -74,6 +81,7 @@ class GhostwiseServer(LanguageServer):
                 "model": self.service.model_name or self.settings.model.spec,
                 "guided": self.settings.guided.enabled,
                 "message": message,
+                "snoozedUntil": self.snooze.until,
             },
         )
 
@@ -93,7 +101,7 @@ class GhostwiseServer(LanguageServer):
         """Load the configured model on the model thread, reporting ``$/progress`` and status."""
         spec = self.settings.model.spec
         self.send_status("loading", f"loading {spec}")
-        reporter = ProgressReporter(self) if self._client_supports_progress() else None
+        reporter = ProgressReporter(self, "load") if progress.supported(self) else None
         if reporter:
             await reporter.begin(f"Loading model {spec}")
         try:
@@ -114,10 +122,6 @@ class GhostwiseServer(LanguageServer):
         finally:
             if reporter:
                 reporter.end("ready" if self.load_error is None else "failed")
-
-    def _client_supports_progress(self) -> bool:
-        window = self.client_capabilities.window
-        return bool(window and window.work_done_progress)
 
     # -- completions -----------------------------------------------------------------------
     def snapshot(self, uri: str, position: types.Position | None = None) -> Document | None:
@@ -153,14 +157,29 @@ class GhostwiseServer(LanguageServer):
             )
             self.service.prefetch(replace(snapshot, cursor=cursor))
 
-    async def suggest(self, uri: str, position: types.Position, surface: str = "inline") -> Offer | None:
-        """The newest suggestion for ``uri`` at ``position``, or None (empty answer)."""
+    async def suggest(
+        self, uri: str, position: types.Position, *, explicit: bool, surface: str = "inline"
+    ) -> Offer | None:
+        """The newest suggestion for ``uri`` at ``position``, or None (empty answer).
+
+        ``explicit``: the user asked for it (a key), rather than the editor on a keystroke."""
         arrived = time.perf_counter()
         started = arrived
         if not self.service.ready:
             return None
         snapshot = self.snapshot(uri, position)
         if snapshot is None:
+            return None
+        refusal = gate.refusal(
+            self.settings.gate,
+            explicit=explicit,
+            language_id=snapshot.language_id,
+            path=snapshot.path,
+            root=snapshot.workspace_root,
+            snoozed=self.snooze.active,
+        )
+        if refusal is not None:
+            log.debug("no suggestion for %s: %s", uri, refusal)
             return None
 
         def work(cancel: CancelToken) -> Suggestion:
@@ -169,11 +188,13 @@ class GhostwiseServer(LanguageServer):
             return self.service.complete(snapshot, cancel=cancel)
 
         try:
-            suggestion = await self.scheduler.latest(uri, work, debounce_ms=self.settings.debounce_ms)
+            name = snapshot.path.name if snapshot.path else uri
+            async with progress.thinking(self, self.settings.thinking_after_ms, f"suggestion for {name}"):
+                suggestion = await self.scheduler.latest(uri, work, debounce_ms=self.settings.debounce_ms)
         except (Superseded, ModelNotReady):
             return None
         self.devdata.replaced(uri)
-        if not suggestion.text:
+        if not gate.long_enough(self.settings.gate, suggestion.text):
             return None
         offer = Offer(doc=snapshot, suggestion=suggestion, id=uuid.uuid4().hex)
         self.devdata.offered(
@@ -189,37 +210,6 @@ class GhostwiseServer(LanguageServer):
     def use_completion_fallback(self) -> bool:
         mode = self.settings.completion_fallback
         return mode == "always" or (mode == "auto" and not self.client_has_inline)
-
-
-class ProgressReporter:
-    """``$/progress`` for the model load, callable from the model thread."""
-
-    def __init__(self, server: GhostwiseServer) -> None:
-        self._server = server
-        self._token = f"ghostwise-load-{uuid.uuid4().hex[:8]}"
-        self._loop = asyncio.get_running_loop()
-        self._active = False
-
-    async def begin(self, title: str) -> None:
-        try:
-            await self._server.work_done_progress.create_async(self._token)
-        except Exception as e:  # noqa: BLE001 - the client may refuse; loading goes on without it
-            log.info("client refused work-done progress: %s", e)
-            return
-        self._active = True
-        self._server.work_done_progress.begin(self._token, types.WorkDoneProgressBegin(title=title))
-
-    def report(self, message: str, fraction: float | None) -> None:
-        if not self._active:
-            return
-        value = types.WorkDoneProgressReport(
-            message=message, percentage=None if fraction is None else int(fraction * 100)
-        )
-        self._loop.call_soon_threadsafe(self._server.work_done_progress.report, self._token, value)
-
-    def end(self, message: str) -> None:
-        if self._active:
-            self._server.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
 
 
 def settings_section(settings: Any) -> Any:

@@ -17,7 +17,7 @@ from lsp_server import config
 
 PACKAGE_JSON = Path(__file__).resolve().parents[1] / "vscode-client" / "package.json"
 CLIENT_ONLY = {"server.command", "trace.server"}
-JSON_TYPES = {bool: "boolean", int: "integer", str: "string"}
+JSON_TYPES = {bool: "boolean", int: "integer", str: "string", tuple: "array"}
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +39,13 @@ def test_same_keys_both_ways(properties: dict[str, dict[str, Any]]) -> None:
 def test_default_and_type(properties: dict[str, dict[str, Any]], key: str) -> None:
     default = config.SETTINGS[key].default
     prop = properties[key]
-    assert prop["default"] == default and type(prop["default"]) is type(default), (
+    wire = list(default) if isinstance(default, tuple) else default  # lists are tuples once parsed
+    assert prop["default"] == wire and type(prop["default"]) is type(wire), (
         f"ghostwise.{key}: package.json default {prop['default']!r}, server default {default!r}"
     )
     assert prop["type"] == JSON_TYPES[type(default)]
+    if isinstance(default, tuple):
+        assert prop["items"] == {"type": "string"}
 
 
 @pytest.mark.parametrize("key", sorted(k for k, s in config.SETTINGS.items() if s.choices))

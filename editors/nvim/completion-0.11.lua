@@ -14,21 +14,13 @@ vim.lsp.enable('ghostwise')
 
 vim.o.completeopt = 'menuone,noselect,popup'
 
--- Neovim 0.11 inserts only the first word of a plain-text item; a ghostwise item replaces the line
--- up to the cursor with the completed line, so insert all of it (one line: maxLines = 1 above).
-local function ghostwise_word(item)
-  if item.command and item.command.command == 'ghostwise.accept' and item.textEdit then
-    return { word = item.textEdit.newText }
-  end
-  return {}
-end
-
 vim.api.nvim_create_autocmd('LspAttach', {
   callback = function(args)
     local client = vim.lsp.get_client_by_id(args.data.client_id)
     if client and client.name == 'ghostwise' then
       -- autotrigger on the server's trigger characters ('.', '(', ' '); <C-x><C-o> asks any time.
-      vim.lsp.completion.enable(true, client.id, args.buf, { autotrigger = true, convert = ghostwise_word })
+      -- The item is a snippet replacing the line up to the cursor: Neovim inserts it whole.
+      vim.lsp.completion.enable(true, client.id, args.buf, { autotrigger = true })
     end
   end,
 })

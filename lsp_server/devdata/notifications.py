@@ -1,14 +1,17 @@
-"""The client's outcome notifications (Copilot language server's shape), read from raw params.
+"""The client's outcome notifications, read from raw params.
 
 ``textDocument/didShowCompletion`` ``{item}`` and ``textDocument/didPartiallyAcceptCompletion``
-``{item, acceptedLength}`` are not in lsprotocol, so pygls hands their params over as nested
-namedtuples (or dicts). The suggestion id is the item's command argument, as for ``ghostwise.accept``.
+``{item, acceptedLength}`` (the Copilot language server's shape), and ghostwise's own
+``ghostwise/didHideCompletion`` ``{item}`` (sent by the VS Code extension), are not in lsprotocol, so
+pygls hands their params over as nested namedtuples (or dicts). The suggestion id is the item's command
+argument, as for ``ghostwise.accept``.
 """
 
 from __future__ import annotations
 
 DID_SHOW_COMPLETION = "textDocument/didShowCompletion"
 DID_PARTIALLY_ACCEPT_COMPLETION = "textDocument/didPartiallyAcceptCompletion"
+DID_HIDE_COMPLETION = "ghostwise/didHideCompletion"
 
 
 def suggestion_id(params: object) -> str | None:

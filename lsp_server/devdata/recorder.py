@@ -1,8 +1,9 @@
 """Follows each delivered suggestion until its outcome is known, then hands one event to the writer.
 
 Runs on the server's event loop (no locks); only the writer has a thread. An outcome is final on
-accept, when a newer request for the same document completes (``replaced``), when ``dismissAfterMs``
-passes without news (``timeout``; each shown/partial-accept notification restarts it) or at shutdown.
+accept, when the client says it hid it (``hidden``), when a newer request for the same document
+completes (``replaced``), when ``dismissAfterMs`` passes without news (``timeout``; each shown/partial-
+accept notification restarts it) or at shutdown.
 """
 
 from __future__ import annotations
@@ -110,6 +111,11 @@ class Recorder:
             chars = pending.draft.suggestion.chars
             pending.accepted_chars = max(pending.accepted_chars, min(max(accepted_length, 0), chars))
             self._arm(suggestion_id, pending)
+
+    def hidden(self, suggestion_id: str) -> None:
+        """The client no longer shows it (the text went another way, or a newer suggestion took its place)."""
+        if self._lookup(suggestion_id, "hide") is not None:
+            self._finish(suggestion_id, "hidden")
 
     def accepted(self, suggestion_id: str) -> None:
         self._client_reports_accept = True

@@ -80,7 +80,7 @@ class Event:
     latency_ms: Latency
     guidance: dict[str, float] = field(default_factory=dict)
     outcome: str = "unknown"
-    ended_by: str = "shutdown"  # accept | replaced | timeout | shutdown
+    ended_by: str = "shutdown"  # accept | hidden | replaced | timeout | shutdown
     shown: bool | None = None
     accepted_chars: int = 0
     outcome_ms: float = 0.0  # from delivery to the outcome (monotonic clock)

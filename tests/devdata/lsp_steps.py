@@ -5,7 +5,11 @@ from __future__ import annotations
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from lsp_server.devdata.notifications import DID_PARTIALLY_ACCEPT_COMPLETION, DID_SHOW_COMPLETION
+from lsp_server.devdata.notifications import (
+    DID_HIDE_COMPLETION,
+    DID_PARTIALLY_ACCEPT_COMPLETION,
+    DID_SHOW_COMPLETION,
+)
 from tests.lsp.session import inline, open_doc
 
 FAST = {"maxTokens": 8, "threads": 1}  # short suggestions, one thread (no spinning on a busy machine)
@@ -45,6 +49,10 @@ def _item(suggestion_id: str) -> dict[str, object]:
 
 def show(client: LanguageClient, suggestion_id: str) -> None:
     client.protocol.notify(DID_SHOW_COMPLETION, {"item": _item(suggestion_id)})
+
+
+def hide(client: LanguageClient, suggestion_id: str) -> None:
+    client.protocol.notify(DID_HIDE_COMPLETION, {"item": _item(suggestion_id)})
 
 
 def partially_accept(client: LanguageClient, suggestion_id: str, length: int) -> None:

@@ -12,7 +12,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.devdata.conftest import read_events, wait_events
-from tests.devdata.lsp_steps import FAST, URI, accept, partially_accept, show, suggest
+from tests.devdata.lsp_steps import FAST, URI, accept, hide, partially_accept, show, suggest
 from tests.lsp.session import start
 
 
@@ -100,3 +100,28 @@ async def test_timeouts_and_silent_clients(client: LanguageClient, data_dir: Pat
     assert isinstance(from_list, str)
     events = await wait_events(data_dir, from_list)
     assert (events[from_list].surface, events[from_list].outcome) == ("completion", "unseen")
+
+
+async def test_hidden_by_the_client_ends_a_suggestion_at_once(client: LanguageClient, data_dir: Path) -> None:
+    """The VS Code extension's ghostwise/didHideCompletion: no waiting for a newer request or a time-out."""
+    await start(client, options={**FAST, "dismissAfterMs": 3_600_000})  # only the hide can end them
+    dismissed, _ = await suggest(client)
+    show(client, dismissed)
+    hide(client, dismissed)
+    events = await wait_events(data_dir, dismissed)
+    assert (events[dismissed].outcome, events[dismissed].ended_by, events[dismissed].shown) == (
+        "dismissed",
+        "hidden",
+        True,
+    )
+    partial, _ = await suggest(client, uri="file:///tmp/ghostwise-devdata/other.py")
+    show(client, partial)
+    partially_accept(client, partial, 2)
+    hide(client, partial)
+    hide(client, partial)  # twice, or after the end: ignored
+    events = await wait_events(data_dir, partial)
+    assert (events[partial].outcome, events[partial].ended_by, events[partial].accepted_chars) == (
+        "partial",
+        "hidden",
+        2,
+    )

@@ -16,6 +16,8 @@ import subprocess
 import pytest
 
 from lsp_server.config import SETTINGS
+from lsp_server.devdata.reader import EventReader
+from lsp_server.devdata.writer import DATA_DIR_ENV
 from tests.e2e.conftest import (
     E2E,
     REPO,
@@ -43,6 +45,7 @@ def test_vscode_ghost_text(e2e_out) -> None:
         "GW_TAP_LOG": str(tap_log),
         # The server's dev data (and so the stats page) stays in this test's folder.
         "XDG_DATA_HOME": str(e2e_out / "data"),
+        DATA_DIR_ENV: str(e2e_out / "data"),
     }
     stats = subprocess.run([str(server_executable()), "stats", "--help"], check=False, capture_output=True)
     env["GW_STATS"] = "1" if stats.returncode == 0 else "0"  # `ghostwise stats` may not exist yet
@@ -86,6 +89,49 @@ def test_vscode_ghost_text(e2e_out) -> None:
     )
     assert summary["burst"]["cancelled"] >= 1
     assert "unguided" in summary["statusBarUnguided"]
+
+    # The extension reported what VS Code was given and what became of it: outcomes are measured.
+    notes = [
+        m["msg"]
+        for m in messages
+        if m["dir"] == "c2s" and m["msg"].get("method", "").startswith(("textDocument/did", "ghostwise/did"))
+    ]
+    shown = {
+        n["params"]["item"]["command"]["arguments"][0]
+        for n in notes
+        if n["method"] == "textDocument/didShowCompletion"
+    }
+    answered = {
+        i["command"]["arguments"][0]
+        for m in messages
+        if m["dir"] == "s2c" and isinstance(m["msg"].get("result"), dict)
+        for i in m["msg"]["result"].get("items", [])
+        if "insertText" in i
+    }
+    assert shown and shown <= answered, "didShowCompletion for items the server never sent"
+    accepted_id = summary["acceptCommandArgs"][0]
+    partial = summary["partial"]
+    assert partial["acceptedLength"] > 0 and partial["id"] in shown
+    events = {e.id: e for e in EventReader(e2e_out / "data" / "devdata").events()}
+    assert events[accepted_id].outcome == "accepted" and events[accepted_id].shown is True
+    assert events[partial["id"]].outcome == "partial"
+    assert events[partial["id"]].accepted_chars == partial["acceptedLength"]
+    dismissed = events[summary["dismissedId"]]
+    assert (dismissed.outcome, dismissed.ended_by, dismissed.shown) == ("dismissed", "hidden", True)
+    assert "unknown" not in [e.outcome for e in events.values()]
+
+    # thinkingAfterMs 0: every suggestion began a "thinking" progress, and each one ended.
+    progress = [
+        m["msg"]["params"] for m in messages if m["dir"] == "s2c" and m["msg"].get("method") == "$/progress"
+    ]
+    thinking = {p["token"] for p in progress if p["value"].get("title") == "thinking"}
+    ended = {p["token"] for p in progress if p["value"]["kind"] == "end"}
+    assert thinking and thinking <= ended
+
+    # Snooze and resume from the status bar reached the server.
+    assert summary["snoozeCommands"] == ["ghostwise.snooze", "ghostwise.resume"]
+    assert "snoozed" in summary["statusBarSnoozed"]
+
     if env["GW_STATS"] == "1":
         assert summary.get("statsTab"), "ghostwise: Open completion stats did not open the stats page"
         assert "suggestion" in summary.get("statsText", ""), "the stats page shows no suggestions"

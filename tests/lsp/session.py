@@ -13,11 +13,15 @@ SERVER = [sys.executable, "-m", "lsp_server", "--stdio"]
 CONFIG = ClientServerConfig(server_command=SERVER)
 
 
-def capabilities(*, inline: bool = True, progress: bool = True) -> types.ClientCapabilities:
+def capabilities(
+    *, inline: bool = True, progress: bool = True, snippets: bool = False
+) -> types.ClientCapabilities:
     return types.ClientCapabilities(
         text_document=types.TextDocumentClientCapabilities(
             inline_completion=types.InlineCompletionClientCapabilities() if inline else None,
-            completion=types.CompletionClientCapabilities(),
+            completion=types.CompletionClientCapabilities(
+                completion_item=types.ClientCompletionItemOptions(snippet_support=snippets)
+            ),
         ),
         window=types.WindowClientCapabilities(work_done_progress=progress),
     )
@@ -29,7 +33,9 @@ def watch_status(client: LanguageClient) -> list[dict[str, Any]]:
 
     @client.feature("ghostwise/status")
     def _status(params: Any) -> None:
-        statuses.append({k: getattr(params, k, None) for k in ("state", "model", "guided", "message")})
+        statuses.append(
+            {k: getattr(params, k, None) for k in ("state", "model", "guided", "message", "snoozedUntil")}
+        )
 
     return statuses
 
@@ -39,6 +45,7 @@ async def start(
     *,
     options: dict[str, Any] | None = None,
     inline: bool = True,
+    snippets: bool = False,
     root_uri: str | None = None,
 ) -> list[dict[str, Any]]:
     """Initialize and wait until the model has loaded (or failed); return the statuses seen."""
@@ -47,7 +54,9 @@ async def start(
     options = {"threads": 1, **(options or {})}
     await client.initialize_session(
         types.InitializeParams(
-            capabilities=capabilities(inline=inline), initialization_options=options, root_uri=root_uri
+            capabilities=capabilities(inline=inline, snippets=snippets),
+            initialization_options=options,
+            root_uri=root_uri,
         )
     )
     for _ in range(600):

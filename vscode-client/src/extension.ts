@@ -8,7 +8,14 @@ import { accessSync, constants as fsConstants, readFileSync, statSync } from 'no
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, State } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  type LanguageClientOptions,
+  type Middleware,
+  type ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
+import { type OutcomeMessage, OutcomeTracker, suggestionId } from './outcomes';
 import { StatusProgressFeature } from './progress';
 import { hasPythonExtension, onInterpreterChanged, selectedInterpreter } from './python';
 import { type ResolvedCommand, resolveServerCommand, statsCommand } from './serverCommand';
@@ -22,6 +29,9 @@ import {
 import * as status from './status';
 
 const STATUS_NOTIFICATION = 'ghostwise/status';
+const SNOOZE_COMMAND = 'ghostwise.snooze';
+type InlineNext = Parameters<NonNullable<Middleware['provideInlineCompletionItems']>>[4];
+const RESUME_COMMAND = 'ghostwise.resume';
 
 function isExecutable(file: string): boolean {
   try {
@@ -38,6 +48,7 @@ class Ghostwise implements vscode.Disposable {
   private resolved: ResolvedCommand | undefined;
   private interpreter: string | undefined;
   private state: status.Status = status.INITIAL_STATUS;
+  private readonly outcomes = new OutcomeTracker();
   private readonly item = vscode.window.createStatusBarItem('ghostwise.status', vscode.StatusBarAlignment.Right, 100);
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -94,10 +105,18 @@ class Ghostwise implements vscode.Disposable {
       ],
       outputChannel: this.output,
       initializationOptions: () => this.settings(),
+      middleware: {
+        provideInlineCompletionItems: (document, position, context, token, next) =>
+          this.provideInline(document, position, context, token, next),
+      },
     };
     const client = new LanguageClient('ghostwise', 'ghostwise', serverOptions, clientOptions);
     client.registerFeature(
-      new StatusProgressFeature(client, (value) => this.setState(status.onProgress(this.state, value))),
+      new StatusProgressFeature(
+        client,
+        (value) => this.setState(status.onProgress(this.state, value)),
+        (thinking) => this.setState(status.onThinking(this.state, thinking)),
+      ),
     );
     client.onNotification(STATUS_NOTIFICATION, (params: status.StatusParams) =>
       this.setState(status.onStatusNotification(this.state, params)),
@@ -114,6 +133,39 @@ class Ghostwise implements vscode.Disposable {
       const message = error instanceof Error ? error.message : String(error);
       this.output.error(`the server failed to start: ${message}`);
       this.setState(status.onServerFailed(this.state, `the server failed to start: ${message}`));
+    }
+  }
+
+  /** Ask the server (the middleware's `next`), then tell it what VS Code was given (dev data). */
+  private async provideInline(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    context: vscode.InlineCompletionContext,
+    token: vscode.CancellationToken,
+    next: InlineNext,
+  ): Promise<vscode.InlineCompletionItem[] | vscode.InlineCompletionList | null | undefined> {
+    const result = await next(document, position, context, token);
+    const first = (Array.isArray(result) ? result : result?.items)?.[0];
+    const id = suggestionId(first?.command);
+    if (first && id !== undefined && typeof first.insertText === 'string' && !token.isCancellationRequested) {
+      const start = document.offsetAt(first.range?.start ?? position);
+      this.send(this.outcomes.given(document.uri.toString(), start, first.insertText, id));
+    }
+    return result;
+  }
+
+  onDocumentChanged(event: vscode.TextDocumentChangeEvent): void {
+    const changes = event.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
+    this.send(this.outcomes.changed(event.document.uri.toString(), changes));
+  }
+
+  onDocumentClosed(document: vscode.TextDocument): void {
+    this.send(this.outcomes.closed(document.uri.toString()));
+  }
+
+  private send(messages: OutcomeMessage[]): void {
+    for (const { method, params } of messages) {
+      if (this.client?.isRunning()) void this.client.sendNotification(method, params);
     }
   }
 
@@ -235,8 +287,24 @@ class Ghostwise implements vscode.Disposable {
   }
 
   async showMenu(): Promise<void> {
-    const guided = vscode.workspace.getConfiguration(SECTION).get<boolean>('guided.enabled', true);
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const guided = config.get<boolean>('guided.enabled', true);
+    // ghostwise.snooze and ghostwise.resume are the server's commands (vscode-languageclient registers
+    // them while the server runs): snooze without an argument lasts ghostwise.snoozeMinutes.
+    const snooze: (vscode.QuickPickItem & { command: string })[] =
+      this.state.kind !== 'ready'
+        ? []
+        : this.state.snoozedUntil !== undefined
+          ? [{ label: '$(bell) Resume suggestions', command: RESUME_COMMAND }]
+          : [
+              {
+                label: `$(bell-slash) Snooze for ${config.get<number>('snoozeMinutes', 30)} minutes`,
+                description: 'no automatic suggestions',
+                command: SNOOZE_COMMAND,
+              },
+            ];
     const items: (vscode.QuickPickItem & { command: string })[] = [
+      ...snooze,
       {
         label: `$(sparkle) ${guided ? 'Turn guided decoding off' : 'Turn guided decoding on'}`,
         description: `now ${guided ? 'on' : 'off'}`,
@@ -278,6 +346,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('ghostwise.showStats', () => ghostwise.showStats()),
     vscode.commands.registerCommand('ghostwise.showMenu', () => ghostwise.showMenu()),
     vscode.workspace.onDidChangeConfiguration((event) => ghostwise.onConfigurationChanged(event)),
+    vscode.workspace.onDidChangeTextDocument((event) => ghostwise.onDocumentChanged(event)),
+    vscode.workspace.onDidCloseTextDocument((document) => ghostwise.onDocumentClosed(document)),
   );
   ghostwise.track(await onInterpreterChanged(() => void ghostwise.onInterpreterChanged()));
   await ghostwise.start();

@@ -23,6 +23,14 @@ export const SERVER_SETTING_KEYS: readonly string[] = Object.keys(manifest.contr
 
 export type ServerSettingKey = string;
 
+/** The keys whose values are lists of strings (`"type": "array"` in `package.json`); the rest take scalars. */
+export const LIST_SETTING_KEYS: readonly ServerSettingKey[] = Object.entries(
+  manifest.contributes.configuration.properties as Record<string, { type?: string }>,
+)
+  .filter(([, property]) => property.type === 'array')
+  .map(([key]) => key.slice(SECTION.length + 1))
+  .filter((key) => SERVER_SETTING_KEYS.includes(key));
+
 /** Changing one of these needs the model reloaded (the server does it; we only say so). */
 export const RELOADING_KEYS: readonly ServerSettingKey[] = ['model', 'nCtx', 'threads', 'nBatch'];
 
@@ -36,6 +44,10 @@ function isJsonScalar(value: unknown): value is string | number | boolean {
   return (
     typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
   );
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
 /**
@@ -52,8 +64,8 @@ export function toServerSettings(read: SettingReader, pythonInterpreter?: string
     if (key === 'pythonEnvironment' && (value === undefined || value === '') && pythonInterpreter) {
       value = pythonInterpreter;
     }
-    if (!isJsonScalar(value)) continue;
-    setDotted(out, key, value);
+    if (LIST_SETTING_KEYS.includes(key) ? !isStringList(value) : !isJsonScalar(value)) continue;
+    setDotted(out, key, value as JsonValue);
   }
   return out;
 }

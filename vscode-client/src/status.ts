@@ -1,8 +1,9 @@
 /**
  * Status bar states and how they look. Pure: the extension feeds events in and draws `render()`.
  *
- * Sources: the client's own life cycle, the server's `ghostwise/status` notification and the
- * `$/progress` work-done progress the server reports while the model loads.
+ * Sources: the client's own life cycle, the server's `ghostwise/status` notification (which also
+ * carries a snooze's end) and the `$/progress` work-done progress the server reports while the model
+ * loads and while a suggestion runs past `thinkingAfterMs` ("thinking").
  */
 
 export type ServerState = 'loading' | 'ready' | 'error';
@@ -13,6 +14,8 @@ export interface StatusParams {
   readonly model: string;
   readonly guided: boolean;
   readonly message: string;
+  /** UTC ISO time automatic suggestions come back, while snoozed. */
+  readonly snoozedUntil?: string | null;
 }
 
 /** `$/progress` value (LSP WorkDoneProgressBegin | Report | End). */
@@ -32,7 +35,13 @@ export type Status =
       readonly message: string;
       readonly percentage?: number | undefined;
     }
-  | { readonly kind: 'ready'; readonly model: string; readonly guided: boolean }
+  | {
+      readonly kind: 'ready';
+      readonly model: string;
+      readonly guided: boolean;
+      readonly snoozedUntil?: string;
+      readonly thinking?: boolean;
+    }
   | { readonly kind: 'error'; readonly model: string; readonly message: string };
 
 export const INITIAL_STATUS: Status = { kind: 'starting' };
@@ -51,7 +60,13 @@ export function onStatusNotification(current: Status, params: Partial<StatusPara
         percentage: current.kind === 'loading' ? current.percentage : undefined,
       };
     case 'ready':
-      return { kind: 'ready', model, guided: params.guided !== false };
+      return {
+        kind: 'ready',
+        model,
+        guided: params.guided !== false,
+        ...(typeof params.snoozedUntil === 'string' ? { snoozedUntil: params.snoozedUntil } : {}),
+        ...(current.kind === 'ready' && current.thinking ? { thinking: true } : {}),
+      };
     case 'error':
       return { kind: 'error', model, message: message || 'the server reported an error' };
     default:
@@ -75,6 +90,13 @@ export function onProgress(current: Status, value: ProgressValue): Status {
   return { kind: 'loading', model, message, percentage };
 }
 
+/** A suggestion is (or is no longer) running past its budget. Only a ready server thinks. */
+export function onThinking(current: Status, thinking: boolean): Status {
+  if (current.kind !== 'ready') return current;
+  const { kind, model, guided, snoozedUntil } = current;
+  return { kind, model, guided, ...(snoozedUntil ? { snoozedUntil } : {}), ...(thinking ? { thinking } : {}) };
+}
+
 export function onServerStarting(): Status {
   return { kind: 'starting' };
 }
@@ -86,6 +108,13 @@ export function onServerStopped(message: string): Status {
 export function onServerFailed(current: Status, message: string): Status {
   const model = 'model' in current ? current.model : '';
   return { kind: 'error', model, message };
+}
+
+/** `2026-12-01T22:51:00Z` → local `22:51` (the ISO text itself when it does not parse). */
+export function clockTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
 }
 
 function clampPercentage(value: number): number {
@@ -129,6 +158,21 @@ export function render(status: Status): StatusView {
     case 'ready': {
       const name = modelDisplayName(status.model);
       const guided = status.guided ? 'guided' : 'unguided';
+      if (status.snoozedUntil) {
+        const until = clockTime(status.snoozedUntil);
+        return {
+          text: `$(bell-slash) ghostwise snoozed`,
+          tooltip: `ghostwise: snoozed until ${until} — no automatic suggestions (Alt+\\ still asks). Click to resume.`,
+          severity: 'normal',
+        };
+      }
+      if (status.thinking) {
+        return {
+          text: `$(loading~spin) ${name} · thinking`,
+          tooltip: `ghostwise: a suggestion is taking longer than ghostwise.thinkingAfterMs (${name}).`,
+          severity: 'normal',
+        };
+      }
       return {
         text: `${status.guided ? '$(sparkle)' : '$(circle-outline)'} ${name} · ${guided}`,
         tooltip: `ghostwise: ready — ${status.model || name}, ${status.guided ? 'guided by Jedi while decoding' : 'guidance off (plain sampling)'}. Click for options.`,

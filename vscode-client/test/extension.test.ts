@@ -139,6 +139,56 @@ describe('activate with a server', () => {
     await deactivate();
   });
 
+  it('shows thinking while a suggestion runs past its budget, and a snooze', async () => {
+    await activate(context());
+    const item = mock.statusBarItems[0]!;
+    client().serverNotifies('ghostwise/status', { state: 'ready', model: 'default', guided: true, message: '' });
+    client().serverProgress('t2', { kind: 'begin', title: 'thinking', message: 'suggestion for main.py' });
+    expect(item.text).toBe('$(loading~spin) default · thinking');
+    client().progressHandlers.get('t2')?.({ kind: 'end' } as never);
+    expect(item.text).toBe('$(sparkle) default · guided');
+    const until = '2026-12-01T22:51:00Z';
+    client().serverNotifies('ghostwise/status', {
+      state: 'ready',
+      model: 'default',
+      guided: true,
+      message: '',
+      snoozedUntil: until,
+    });
+    expect(item.text).toBe('$(bell-slash) ghostwise snoozed');
+    await vscode.commands.executeCommand('ghostwise.showMenu');
+    const calls = (vscode.window.showQuickPick as unknown as { mock: { calls: [{ command: string }[]][] } }).mock.calls;
+    expect(calls[calls.length - 1]![0][0]!.command).toBe('ghostwise.resume');
+    client().serverNotifies('ghostwise/status', { state: 'ready', model: 'default', guided: true, message: '' });
+    await vscode.commands.executeCommand('ghostwise.showMenu');
+    expect(calls[calls.length - 1]![0][0]!.command).toBe('ghostwise.snooze');
+    await deactivate();
+  });
+
+  it('tells the server what VS Code was given, partly accepted and hid', async () => {
+    await activate(context());
+    const uri = vscode.Uri.file('/w/main.py');
+    const document = { uri, offsetAt: () => 10 };
+    const position = { line: 1, character: 4 };
+    const answer = {
+      items: [{ insertText: 'side ** 2', command: { title: '', command: 'ghostwise.accept', arguments: ['s1'] } }],
+    };
+    const provide = client().clientOptions.middleware.provideInlineCompletionItems;
+    const next = async () => answer;
+    expect(await provide(document, position, {}, { isCancellationRequested: true }, next)).toBe(answer);
+    expect(client().sent).toEqual([]); // VS Code had cancelled the request: it shows nothing
+    expect(await provide(document, position, {}, { isCancellationRequested: false }, next)).toBe(answer);
+    mock.documentChanges.fire({ document, contentChanges: [{ rangeOffset: 10, rangeLength: 0, text: 'side' }] });
+    mock.documentChanges.fire({ document, contentChanges: [{ rangeOffset: 14, rangeLength: 0, text: 'x' }] });
+    const item = { insertText: 'side ** 2', command: { title: '', command: 'ghostwise.accept', arguments: ['s1'] } };
+    expect(client().sent).toEqual([
+      { method: 'textDocument/didShowCompletion', params: { item } },
+      { method: 'textDocument/didPartiallyAcceptCompletion', params: { item, acceptedLength: 4 } },
+      { method: 'ghostwise/didHideCompletion', params: { item } },
+    ]);
+    await deactivate();
+  });
+
   it('shows a failed start as an error', async () => {
     const start = LanguageClient.prototype.start;
     LanguageClient.prototype.start = async () => {

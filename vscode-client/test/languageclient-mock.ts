@@ -27,7 +27,11 @@ export class LanguageClient {
     readonly id: string,
     readonly name: string,
     readonly serverOptions: { command: string; args: string[] },
-    readonly clientOptions: { initializationOptions: () => unknown; documentSelector: unknown[] },
+    readonly clientOptions: {
+      initializationOptions: () => unknown;
+      documentSelector: unknown[];
+      middleware: { provideInlineCompletionItems: (...args: unknown[]) => Promise<unknown> };
+    },
   ) {
     LanguageClient.instances.push(this);
   }
@@ -70,6 +74,10 @@ export class LanguageClient {
   }
   async sendNotification(method: string, params: unknown): Promise<void> {
     this.sent.push({ method, params });
+  }
+  async sendRequest(method: string, params: unknown): Promise<unknown> {
+    this.sent.push({ method, params });
+    return null;
   }
   /** Test helper: the server sends a notification. */
   serverNotifies(method: string, params: unknown): void {

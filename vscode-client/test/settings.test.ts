@@ -40,6 +40,12 @@ describe('toServerSettings', () => {
       devData: 'metadata',
       dismissAfterMs: 10000,
       pythonEnvironment: '',
+      trigger: 'automatic',
+      languages: [],
+      files: [],
+      minChars: 1,
+      snoozeMinutes: 30,
+      thinkingAfterMs: 1500,
     });
   });
 
@@ -55,6 +61,11 @@ describe('toServerSettings', () => {
   it('never sends client-only settings', () => {
     const values: Record<string, unknown> = { 'server.command': ['x'], 'trace.server': 'verbose', model: 'm.gguf' };
     expect(toServerSettings((key) => values[key])).toEqual({ model: 'm.gguf' });
+  });
+
+  it('passes the rule lists on as lists of strings', () => {
+    const values: Record<string, unknown> = { languages: ['!*', 'python'], files: ['!**/tests/**', 3] };
+    expect(toServerSettings((key) => values[key])).toEqual({ languages: ['!*', 'python'] });
   });
 
   it('drops values that are not JSON scalars', () => {

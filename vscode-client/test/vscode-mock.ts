@@ -95,6 +95,8 @@ export const mock = {
   errorMessages: [] as string[],
   configurationListeners: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
   updates: [] as { key: string; value: unknown; target: ConfigurationTarget }[],
+  documentChanges: new EventEmitter<unknown>(),
+  documentCloses: new EventEmitter<unknown>(),
 };
 
 export function resetMock(): void {
@@ -103,6 +105,8 @@ export function resetMock(): void {
   mock.commands.clear();
   mock.errorMessages.length = 0;
   mock.updates.length = 0;
+  mock.documentChanges.dispose();
+  mock.documentCloses.dispose();
 }
 
 function logChannel(name: string) {
@@ -180,6 +184,8 @@ export const workspace = {
     };
   },
   onDidChangeConfiguration: mock.configurationListeners.event,
+  onDidChangeTextDocument: mock.documentChanges.event,
+  onDidCloseTextDocument: mock.documentCloses.event,
   workspaceFolders: undefined,
 };
 

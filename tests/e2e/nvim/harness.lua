@@ -1,5 +1,6 @@
--- Shared by the headless Neovim tests: result file, steps, the documented config with the server
--- command replaced (lsp_tap.py records the traffic), ghostwise/status capture, coroutine sleeps.
+-- Shared by the Neovim tests (run in tmux by test_neovim.py): result file, steps, the documented
+-- config with the server command replaced (lsp_tap.py records the traffic), ghostwise/status capture,
+-- coroutine sleeps, screen captures.
 -- Usage: local h = dofile(<this file>); ...; h.run(main)
 local h = { result = { ok = false, steps = {} }, status = {} }
 local started = vim.uv.hrtime()
@@ -62,12 +63,28 @@ function h.open_and_wait_for_model()
   return buf
 end
 
+--- Save the screen as Neovim drew it (tmux capture-pane) to GW_OUT/name.
+function h.capture(name)
+  vim.cmd.redraw()
+  h.sleep(300) -- the terminal UI runs in its own process: let it draw
+  local pane = assert(os.getenv('TMUX_PANE'), 'not in tmux')
+  local screen = vim.fn.system({ 'tmux', 'capture-pane', '-p', '-t', pane })
+  local f = assert(io.open(assert(os.getenv('GW_OUT'), 'GW_OUT not set') .. '/' .. name, 'w'))
+  f:write(screen)
+  f:close()
+end
+
 --- Type ``text`` at the end of the last line, in insert mode, key by key like a user.
 function h.type_at_end(buf, text)
   local last = vim.api.nvim_buf_line_count(buf)
   vim.api.nvim_win_set_cursor(0, { last, #vim.api.nvim_buf_get_lines(buf, last - 1, last, false)[1] })
   vim.api.nvim_input('A')
   h.sleep(50)
+  h.type(text)
+end
+
+--- Type ``text`` (in insert mode) key by key like a user.
+function h.type(text)
   for ch in text:gmatch('.') do
     vim.api.nvim_input(ch)
     h.sleep(60)
@@ -82,6 +99,7 @@ function h.run(main)
     if not ok then
       h.result.error = tostring(err)
       h.result.buffer = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+      pcall(h.capture, 'failure.txt')
     end
     finish()
   end)

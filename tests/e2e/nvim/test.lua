@@ -1,10 +1,11 @@
--- Headless Neovim 0.12 end-to-end test of ghostwise's inline completion (run by test_neovim.py):
---   nvim --headless --clean -u tests/e2e/nvim/test.lua
+-- Neovim 0.12 end-to-end test of ghostwise's inline completion (run in tmux by test_neovim.py):
+--   nvim --clean -u tests/e2e/nvim/test.lua
 -- Environment: GW_INIT_LUA (the documented editors/nvim/init.lua), GW_SERVER_CMD (JSON array),
 -- GW_FILE (the Python file to edit), GW_RESULT (where the JSON result goes), GW_TIMEOUT_MS.
 -- Steps run in a coroutine resumed by timers (insert mode and autocommands need the main loop):
 -- open the file, wait for the model, type in insert mode, wait for the ghost-text extmark, accept it
--- with <Tab> (the documented mapping: vim.lsp.inline_completion.get()), check the buffer, then
+-- with <Tab> (the documented mapping: vim.lsp.inline_completion.get()), check the buffer, accept
+-- only the next word of another suggestion (<M-Right>), with trigger = 'manual' ask with <M-\>, then
 -- type and leave insert mode while a request is pending (Neovim cancels it).
 
 local h = dofile(vim.fs.joinpath(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)), 'harness.lua'))
@@ -36,6 +37,7 @@ local function main()
   result.mode_while_typing = vim.api.nvim_get_mode().mode
   local shown = wait_for('the ghost-text extmark', function() return ghost(buf) end, 60000)
   result.ghost = shown
+  h.capture('nvim-ghost-text.txt')
   local before = vim.api.nvim_buf_get_lines(buf, shown.row, shown.row + 1, false)[1]
   result.line_before = before
   step(('ghost text %q'):format(shown.text))
@@ -54,6 +56,42 @@ local function main()
   end
   result.cursor_after = vim.api.nvim_win_get_cursor(0)
   step('accepted: ' .. lines[1])
+
+  -- On a new line, accept only the next word (<M-Right>, the documented mapping).
+  vim.api.nvim_input('<CR>')
+  sleep(50)
+  h.type('count = len(')
+  local partial = wait_for('ghost text on the new line', function() return ghost(buf) end, 60000)
+  local partial_before = vim.api.nvim_buf_get_lines(buf, partial.row, partial.row + 1, false)[1]
+  vim.api.nvim_input('<M-Right>')
+  local partial_after = wait_for('the next word to be inserted', function()
+    local line = vim.api.nvim_buf_get_lines(buf, partial.row, partial.row + 1, false)[1]
+    return line ~= partial_before and line
+  end, 5000)
+  result.partial = { ghost = partial.text, before = partial_before, after = partial_after }
+  step(('accepted a word: %q -> %q'):format(partial_before, partial_after))
+
+  -- trigger = 'manual': typing gets nothing, <M-\> (the documented mapping) asks.
+  local client = vim.lsp.get_clients({ bufnr = buf, name = 'ghostwise' })[1]
+  local function set_trigger(trigger)
+    client:notify('workspace/didChangeConfiguration', { settings = { ghostwise = { trigger = trigger } } })
+  end
+  set_trigger('manual')
+  vim.api.nvim_input('<CR>')
+  sleep(50)
+  h.type('label = ')
+  sleep(400) -- past Neovim's 200 ms debounce: an automatic request is out
+  wait_for('the automatic request to be answered', function()
+    for _, request in pairs(client.requests) do
+      if request.type == 'pending' and request.method == 'textDocument/inlineCompletion' then return false end
+    end
+    return true
+  end, 60000)
+  result.manual = { ghost_before_asking = ghost(buf) ~= nil }
+  vim.api.nvim_input('<M-\\>')
+  result.manual.ghost = wait_for('ghost text after <M-\\>', function() return ghost(buf) end, 60000).text
+  step(('asked with <M-\\>: %q'):format(result.manual.ghost))
+  set_trigger('automatic')
 
   -- A request still pending when insert mode is left is cancelled by Neovim ($/cancelRequest).
   vim.api.nvim_input('<CR>')

@@ -1,5 +1,5 @@
--- Headless Neovim 0.11 end-to-end test of the completion route (run by test_neovim.py):
---   nvim --headless --clean -u tests/e2e/nvim/test_completion.lua
+-- Neovim 0.11 end-to-end test of the completion route (run in tmux by test_neovim.py):
+--   nvim --clean -u tests/e2e/nvim/test_completion.lua
 -- Environment: GW_INIT_LUA (editors/nvim/completion-0.11.lua), GW_SERVER_CMD (JSON array),
 -- GW_FILE, GW_RESULT, GW_TIMEOUT_MS. Types `return ` in insert mode (the space is a trigger
 -- character), waits for ghostwise's item in the completion menu, confirms it and checks the line.
@@ -19,6 +19,7 @@ local function main()
   h.type_at_end(buf, 'return ')
   local found = wait_for('ghostwise in the completion menu', function() return ghostwise_item() end, 60000)
   result.item = found.item
+  h.capture('nvim-0.11-completion.txt')
   step('menu item: ' .. (found.item.abbr or found.item.word))
 
   -- Select it and confirm.

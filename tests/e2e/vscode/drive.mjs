@@ -8,8 +8,9 @@
 // Steps: install the .vsix; open main.py of a small workspace; wait for the model; type; see ghost
 // text; type through its first characters; accept with Tab; save and compare the file with what was
 // shown; check the accept command reached the server; type fast and check stale requests were
-// cancelled and answered; open the status bar menu; toggle guided decoding from the command
-// palette and check the running server got it (no restart) and the status bar followed.
+// cancelled and answered; accept one word with VS Code's Ctrl+Right and check the extension reported
+// it; type past a suggestion and check it was reported hidden; open the status bar menu; toggle guided decoding from the command palette and check the running
+// server got it (no restart) and the status bar followed; snooze and resume from the status bar.
 // Prints one JSON summary line at the end; exits non-zero on failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,7 +119,17 @@ function setUpWorkspace() {
   );
   writeFileSync(
     path.join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify({ 'ghostwise.server.command': SERVER_CMD, 'ghostwise.logLevel': 'debug' }, null, 2),
+    JSON.stringify(
+      {
+        'ghostwise.server.command': SERVER_CMD,
+        'ghostwise.logLevel': 'debug',
+        // every suggestion shows "thinking" (its $/progress is checked), and outcomes are final soon
+        'ghostwise.thinkingAfterMs': 0,
+        'ghostwise.dismissAfterMs': 3000,
+      },
+      null,
+      2,
+    ),
   );
   writeFileSync(path.join(workspace, 'main.py'), MAIN_PY);
   rmSync(TAP_LOG, { force: true });
@@ -321,6 +332,47 @@ async function main() {
     summary.acceptCommandArgs = accept.msg.params.arguments;
     log('the accept command reached the server with', JSON.stringify(summary.acceptCommandArgs));
 
+    // VS Code's own partial accept (Ctrl+Right, accept next word) on a new line: the extension tells
+    // the server (textDocument/didPartiallyAcceptCompletion) how much went in.
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('count = len(', { delay: 120 });
+    const partial = await waitFor('ghost text on the new line', async () => ghost(page), 60_000);
+    const partialBefore = normalize(partial.line).slice(0, normalize(partial.line).length - normalize(partial.ghost).length);
+    await page.keyboard.press('Control+ArrowRight');
+    const partialReport = await waitFor('textDocument/didPartiallyAcceptCompletion', () =>
+      tap().find(({ dir, msg }) => dir === 'c2s' && msg.method === 'textDocument/didPartiallyAcceptCompletion'), 10_000);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+S');
+    const partialLine = await waitFor('the partly accepted line to be saved', () => {
+      const lines = readFileSync(path.join(dirs.workspace, 'main.py'), 'utf8').split('\n');
+      const line = lines.map((l) => l.trim()).find((l) => l.startsWith('count = len('));
+      return line && line !== 'count = len(' ? line : null;
+    }, 10_000);
+    summary.partial = {
+      ghost: normalize(partial.ghost),
+      before: partialBefore,
+      saved: partialLine,
+      acceptedLength: partialReport.msg.params.acceptedLength,
+      id: partialReport.msg.params.item.command.arguments[0],
+    };
+    log('accepted one word:', JSON.stringify(summary.partial));
+    if (!normalize(partial.ghost).startsWith(partialLine.slice('count = len('.length))) {
+      throw new Error(`the saved line ${JSON.stringify(partialLine)} is not the start of the ghost text ${JSON.stringify(partial.ghost)}`);
+    }
+
+    // Ghost text the user types past: the extension reports it hidden (a measured dismissal).
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('first = names[', { delay: 120 });
+    const passed = await waitFor('ghost text to type past', async () => ghost(page), 60_000);
+    const beforePast = tap().length;
+    await page.keyboard.type(normalize(passed.ghost).startsWith('0') ? '1' : '0');
+    const hidden = await waitFor('ghostwise/didHideCompletion', () =>
+      tap().slice(beforePast).find(({ dir, msg }) => dir === 'c2s' && msg.method === 'ghostwise/didHideCompletion'), 10_000);
+    summary.dismissedId = hidden.msg.params.item.command.arguments[0];
+    log('typed past the ghost text; hidden:', summary.dismissedId);
+
     // Type fast on a new line: stale requests must be cancelled by VS Code and answered by the server.
     const mark = tap().length;
     await page.keyboard.press('Control+End');
@@ -391,6 +443,31 @@ async function main() {
     }
     log('guided toggled off without restart; status bar:', summary.statusBarUnguided);
 
+    // Snooze from the status bar menu, then resume.
+    const beforeSnooze = tap().length;
+    // our item reads "<model> · unguided" ("guided decoding off" is the toggle's passing message)
+    await page.locator('.statusbar-item', { hasText: '·' }).first().click();
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Snooze for 30 minutes' }).first().click();
+    const snoozed = await waitFor('ghostwise/status with snoozedUntil', () =>
+      tap().slice(beforeSnooze).find(({ dir, msg }) => dir === 's2c' && msg.method === 'ghostwise/status' && msg.params.snoozedUntil), 10_000);
+    summary.snoozedUntil = snoozed.msg.params.snoozedUntil;
+    summary.statusBarSnoozed = normalize(await waitFor('the status bar to show the snooze', async () => {
+      const text = await statusBarText(page);
+      return text.includes('snoozed') ? text : null;
+    }, 10_000)).trim();
+    await page.screenshot({ path: path.join(OUT, 'vscode-snoozed.png') });
+    await page.locator('.statusbar-item', { hasText: 'snoozed' }).first().click();
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Resume suggestions' }).first().click();
+    await waitFor('the status bar to show ready again', async () => {
+      const text = await statusBarText(page);
+      return text.includes('guided') && !text.includes('snoozed') ? text : null;
+    }, 10_000);
+    summary.snoozeCommands = tap()
+      .slice(beforeSnooze)
+      .filter(({ dir, msg }) => dir === 'c2s' && msg.method === 'workspace/executeCommand')
+      .map(({ msg }) => msg.params.command);
+    log('snoozed and resumed from the status bar:', JSON.stringify(summary.snoozeCommands));
+
     // Stats page (only when the server has the `ghostwise stats` command; GW_STATS=1).
     if (process.env.GW_STATS === '1') {
       await page.keyboard.press('F1');
@@ -411,6 +488,7 @@ async function main() {
       await page.screenshot({ path: path.join(OUT, 'vscode-stats.png') });
       log('the stats page opened in a tab');
     }
+    await sleep(4000); // past ghostwise.dismissAfterMs: every outcome is written
     summary.ok = true;
   } catch (error) {
     summary.ok = false;
