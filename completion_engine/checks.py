@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import pyflakes.checker
 import pyflakes.messages
+from tree_sitter import Node
 
 from completion_engine.lines import line_start
 from completion_engine.protocol import Document
@@ -52,13 +53,36 @@ def syntax_reason(trees: TreeCache, doc: Document, suggestion: str) -> Finding |
 
     An ERROR/MISSING node of the new tree is *added* unless the baseline has one with the same
     kind and span once shifted past the insertion: errors elsewhere in the file are not blamed,
-    while a half-typed line that the suggestion leaves broken in a new way is. The blame is the bracket
-    the suggestion leaves open, else the first added node's start when it lies inside the suggestion,
-    else its end (the error swallowed the statement: where it broke is not known).
+    while a half-typed line that the suggestion leaves broken in a new way is. A suggestion that only
+    leaves brackets open (``cross_validate(``, the author goes on typing the arguments) is fine when
+    closing them would leave no error. The blame is the first bracket left open, else the first added
+    node's start when it lies inside the suggestion, else its end (the error swallowed the statement:
+    where it broke is not known).
     """
     parsed = trees.parsed(doc)
-    data = clean_text(suggestion).encode("utf-8")
-    inserted = trees.insert(parsed, parsed.byte_offset(doc.cursor), clean_text(suggestion))
+    suggestion = clean_text(suggestion)
+    added, at = _added_errors(trees, parsed, doc.cursor, suggestion)
+    if not added:
+        return None
+    opened = _open_brackets_of(suggestion, list(frames_before(parsed, doc.cursor) or CODE))
+    closers = "".join(_CLOSER[ch] for _, ch in reversed(opened))
+    if closers and not _added_errors(trees, parsed, doc.cursor, suggestion + closers)[0]:
+        return None
+    first = added[0]
+    what = f"missing {first.type!r}" if first.is_missing else "a syntax error"
+    row, col = first.start_point
+    data = suggestion.encode("utf-8")
+    inside = len(data[: first.start_byte - at].decode("utf-8", "ignore")) if first.start_byte > at else None
+    blame = min(x for x in (opened[0][0] if opened else None, inside, len(suggestion)) if x is not None)
+    return Finding(f"adds {len(added)} syntax error(s): {what} at line {row + 1}, column {col + 1}", blame)
+
+
+_CLOSER = {"(": ")", "[": "]", "{": "}"}
+
+
+def _added_errors(trees: TreeCache, parsed: Parsed, cursor: int, text: str) -> tuple[list[Node], int]:
+    """The ERROR/MISSING nodes that inserting ``text`` at ``cursor`` adds, and the insertion's byte."""
+    inserted = trees.insert(parsed, parsed.byte_offset(cursor), text)
     at, size = inserted.at, inserted.inserted
 
     def shifted(byte: int) -> int:
@@ -72,27 +96,18 @@ def syntax_reason(trees: TreeCache, doc: Document, suggestion: str) -> Finding |
         for e in error_nodes(inserted.tree.root_node)
         if (e.is_missing, e.start_byte, e.end_byte) not in baseline
     ]
-    if not added:
-        return None
-    first = added[0]
-    what = f"missing {first.type!r}" if first.is_missing else "a syntax error"
-    row, col = first.start_point
-    opener = _unclosed(suggestion, list(frames_before(parsed, doc.cursor) or CODE))
-    inside = len(data[: first.start_byte - at].decode("utf-8", "ignore")) if first.start_byte > at else None
-    blame = min(x for x in (opener, inside, len(suggestion)) if x is not None)
-    reason = f"adds {len(added)} syntax error(s): {what} at line {row + 1}, column {col + 1}"
-    return Finding(reason, min(blame, len(suggestion)))
+    return added, at
 
 
-def _unclosed(suggestion: str, frames: list[Frame]) -> int | None:
-    """Offset of the first bracket the suggestion opens and leaves open (strings and comments skipped)."""
-    opened: list[int] = []
+def _open_brackets_of(suggestion: str, frames: list[Frame]) -> list[tuple[int, str]]:
+    """``(offset, bracket)`` of the brackets the suggestion opens and leaves open (strings, comments skip)."""
+    opened: list[tuple[int, str]] = []
     for i, ch in code_chars(suggestion, frames, "()[]{}"):
         if ch in "([{":
-            opened.append(i)
+            opened.append((i, ch))
         elif opened:
             opened.pop()
-    return opened[0] if opened else None
+    return opened
 
 
 def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> Finding | None:

@@ -16,7 +16,8 @@ BODY = "import os\n\n\ndef f(path):\n    if path:\n        x = |\n    return Non
     ("suggestion", "ok"),
     [
         ("os.path.join(path, 'a')", True),
-        ("os.path.join(path, 'a'", False),  # an unclosed call
+        ("os.path.join(path, 'a'", True),  # a call left open: the author goes on with its arguments
+        ("os.path.join(path 'a'", False),  # wrong even once closed
         ("'unterminated", False),
         ("1 +", False),
         ("[1, 2]\n        y = x", True),
@@ -154,7 +155,7 @@ def test_check_combines_the_reasons(engine: PythonEngine, doc: MakeDoc) -> None:
     ("suggestion", "blame"),
     [
         ("len(path)) + 1", 9),  # the bracket nothing opened
-        ("os.path.join(path, len(path)", 12),  # a call left open: its bracket
+        ("os.path.join(path len(path)", 12),  # wrong even once closed: the bracket left open
         ("path\n    return 1", 4),  # the line that leaves the block starts after the line end
         ("path + nope(1)", 7),  # the undefined name
     ],
