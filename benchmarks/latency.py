@@ -3,8 +3,11 @@
 For N cursor positions of a real Python file this replays an edit and measures, side by side in one
 run: (a) a cold request on a new document, (b) the request after typing one more character (KV-cache
 reuse), and (c) the same prompt through plain ``Llama.create_completion`` in this process, from the
-same KV-cache state and generating as many tokens as the server did; then (a) and (b) again on a second
-server with guided decoding on, the two servers taking turns edit by edit.
+same KV-cache state and generating as many tokens as the server did (its ``generated_tokens``); then
+(a) and (b) again on a second server with guided decoding on, the two servers taking turns edit by edit.
+Requests go through ``textDocument/completion``, the same path as ghost text, whose items carry the
+decode statistics: the part of (b) outside the completion path (LSP, queue) and, guided, the engine
+wait and the guidance loop are reported too.
 
     .venv/bin/python benchmarks/latency.py [--file F] [--n 30] [--seed 0]
 
@@ -34,7 +37,7 @@ from decoding.settings import ModelSettings
 
 DEFAULT_FILE = Path(__file__).parents[1] / "lsp_server" / "scheduler.py"
 MAX_TOKENS = 48
-OPTIONS = {"debounceMs": 0, "maxTokens": MAX_TOKENS, "maxMs": 5000}
+OPTIONS = {"debounceMs": 0, "maxTokens": MAX_TOKENS, "maxMs": 5000, "completionFallback": "always"}
 
 
 def positions(text: str, n: int, seed: int) -> list[int]:
@@ -64,11 +67,7 @@ class Session:
 
     async def start(self) -> None:
         await self.client.start_io(sys.executable, "-m", "lsp_server", "--stdio", "--log-level", "error")
-        caps = types.ClientCapabilities(
-            text_document=types.TextDocumentClientCapabilities(
-                inline_completion=types.InlineCompletionClientCapabilities()
-            )
-        )
+        caps = types.ClientCapabilities(text_document=types.TextDocumentClientCapabilities())
         await self.client.initialize_async(
             types.InitializeParams(capabilities=caps, initialization_options=self.options)
         )
@@ -93,21 +92,21 @@ class Session:
             )
         )
 
-    async def request_ms(self, uri: str, line: int, col: int) -> tuple[float, str]:
+    async def request_ms(self, uri: str, line: int, col: int) -> tuple[float, str, dict[str, Any]]:
+        """Time one completion request; the suggestion and the decode statistics it carries (the
+        ``textDocument/completion`` answer, the same path as ghost text, carries them in ``data``)."""
         t0 = time.perf_counter()
-        result = await self.client.text_document_inline_completion_async(
-            types.InlineCompletionParams(
+        result = await self.client.text_document_completion_async(
+            types.CompletionParams(
                 text_document=types.TextDocumentIdentifier(uri=uri),
                 position=types.Position(line=line, character=col),
-                context=types.InlineCompletionContext(
-                    trigger_kind=types.InlineCompletionTriggerKind.Automatic
-                ),
             )
         )
         elapsed = (time.perf_counter() - t0) * 1000
-        items = result.items if isinstance(result, types.InlineCompletionList) else (result or [])
-        text = items[0].insert_text if items else ""
-        return elapsed, text if isinstance(text, str) else text.value
+        items = result.items if isinstance(result, types.CompletionList) else []
+        if not items or not isinstance(items[0].data, dict):
+            return elapsed, "", {}
+        return elapsed, str(items[0].documentation), items[0].data["stats"]
 
     async def stop(self) -> None:
         await self.client.shutdown_async(None)
@@ -115,13 +114,9 @@ class Session:
         await self.client.stop()
 
 
-def plain_ms(llm: LlamaRuntime, prefix: str, path: str, suggestion: str | None) -> float:
-    """The same prompt (same builder, same healing) through ``create_completion``.
-
-    With ``suggestion`` (what the server answered) it generates as many tokens as the server did
-    (healed text + suggestion + the line end), so both sides do the same work; without, it only
-    brings the KV cache to the state the server had.
-    """
+def plain_ms(llm: LlamaRuntime, prefix: str, path: str, generated: int) -> float:
+    """The same prompt (same builder, same healing) through ``create_completion``, generating the
+    ``generated`` tokens the server did (0: only bring the KV cache to the state the server had)."""
     prompt = build_prompt(
         prefix=prefix,
         suffix="",
@@ -132,10 +127,9 @@ def plain_ms(llm: LlamaRuntime, prefix: str, path: str, suggestion: str | None) 
         bos=llm.bos(),
         fim=None,
     )
-    tokens, heal = split_heal(llm, prompt.tokens, len(llm.bos()))
-    n = len(llm.tokenize(heal.decode() + suggestion)) + 1 if suggestion is not None else 1
+    tokens, _ = split_heal(llm, prompt.tokens, len(llm.bos()))
     t0 = time.perf_counter()
-    llm._llm.create_completion(tokens, max_tokens=n, temperature=0.0)
+    llm._llm.create_completion(tokens, max_tokens=max(1, generated), temperature=0.0)
     return (time.perf_counter() - t0) * 1000
 
 
@@ -145,16 +139,19 @@ def pct(values: list[float], q: float) -> float:
     )
 
 
-async def edit(session: Session, source: str, offset: int, uri: str) -> tuple[float, float, str]:
-    """(a) a cold request on a new document and (b) the next one after typing its next character."""
+async def edit(
+    session: Session, source: str, offset: int, uri: str
+) -> tuple[float, float, str, dict[str, Any]]:
+    """(a) a cold request on a new document and (b) the next one after typing its next character (with
+    the suggestion and statistics of (b))."""
     line_start = source.rfind("\n", 0, offset) + 1
     line_end = source.find("\n", offset)
     line, col = source.count("\n", 0, offset), offset - line_start
     session.open(uri, source[:offset] + source[line_end:])  # the rest of the line is not typed yet
-    a, _ = await session.request_ms(uri, line, col)
+    a, _, _ = await session.request_ms(uri, line, col)
     session.insert(uri, 2, line, col, source[offset])  # type the next real character
-    b, text = await session.request_ms(uri, line, col + 1)
-    return a, b, text
+    b, text, stats = await session.request_ms(uri, line, col + 1)
+    return a, b, text, stats
 
 
 async def main() -> None:
@@ -168,15 +165,26 @@ async def main() -> None:
     for session in sessions.values():
         await session.start()
     llm = LlamaRuntime(resolve_model("default"), ModelSettings(n_ctx=4096))
-    figures: dict[str, list[float]] = {k: [] for k in ("a", "b", "c", "ga", "gb")}
+    figures: dict[str, list[float]] = {k: [] for k in ("a", "b", "c", "ga", "gb", "lsp", "gwait", "gloop")}
     nonempty = 0
     for i, offset in enumerate(positions(source, args.n, args.seed)):
         # a new document per edit (its header comment differs from the last one), the two servers in turn
-        a, b, text = await edit(sessions["unguided"], source, offset, f"file:///bench/edit_{i}.py")
-        ga, gb, _ = await edit(sessions["guided"], source, offset, f"file:///bench/guided_{i}.py")
-        plain_ms(llm, source[:offset], f"edit_{i}.py", None)  # the KV cache the server had at (b)
-        c = plain_ms(llm, source[: offset + 1], f"edit_{i}.py", text)
-        for key, value in zip(("a", "b", "c", "ga", "gb"), (a, b, c, ga, gb), strict=True):
+        a, b, text, stats = await edit(sessions["unguided"], source, offset, f"file:///bench/edit_{i}.py")
+        ga, gb, _, gstats = await edit(sessions["guided"], source, offset, f"file:///bench/guided_{i}.py")
+        plain_ms(llm, source[:offset], f"edit_{i}.py", 0)  # the KV cache the server had at (b)
+        c = plain_ms(llm, source[: offset + 1], f"edit_{i}.py", int(stats.get("generated_tokens", 1)))
+        guidance = gstats.get("guidance") or {}
+        sample = (
+            a,
+            b,
+            c,
+            ga,
+            gb,
+            b - float(stats.get("total_ms", b)),
+            guidance.get("engine_wait_ms", 0.0),
+            guidance.get("loop_ms", 0.0),
+        )
+        for key, value in zip(figures, sample, strict=True):
             figures[key].append(value)
         nonempty += bool(text.strip())
     for session in sessions.values():
@@ -187,6 +195,9 @@ async def main() -> None:
         ("(c) same prompt and tokens, create_completion", figures["c"]),
         ("guided (a) cold request", figures["ga"]),
         ("guided (b) after typing one character", figures["gb"]),
+        ("(b) outside the completion path (LSP, queue)", figures["lsp"]),
+        ("guided (b): engine wait", figures["gwait"]),
+        ("guided (b): guidance loop", figures["gloop"]),
     ]
     warm, cold, plain = figures["b"], figures["a"], figures["c"]
     print(f"{len(cold)} edits of {args.file.name}; {nonempty} non-empty suggestions at (b)\n")
