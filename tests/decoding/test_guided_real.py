@@ -144,3 +144,11 @@ def test_boundary_rules_with_real_tokenizer_pieces(service: CompletionService) -
     assert policy.allowed("return", ids[" self"])  # a new bare-name site opens after the space
     assert not policy.allowed("return self.", ids[")."])  # a member must follow the dot
     assert not policy.allowed("return self.size", ids["_)"])  # "size_" is not a member
+
+
+def test_a_right_first_guess_costs_no_repair_and_changes_nothing(service: CompletionService) -> None:
+    text = "import os\n\n\ndef data_file(root):\n    return os.path."
+    base = complete(service, text, GuidanceSettings(enabled=False), name="right.py")
+    guided = complete(service, text, GuidanceSettings(), name="right.py", version=2)
+    assert first_member(base.text) in {"join", "abspath", "dirname", "exists", "realpath"}, base.text
+    assert guided.text == base.text and counters(guided).repairs == 0 and counters(guided).sites >= 1
