@@ -33,17 +33,27 @@ async def test_a_newer_request_drops_one_still_in_its_debounce(scheduler: Schedu
     assert await second == "second" and ran == ["second"]
 
 
-async def test_a_newer_request_cancels_the_running_one(scheduler: Scheduler) -> None:
-    started = threading.Event()
+class Generation:
+    """Work that runs until its cancel token is set (like the token loop); tells when it starts and ends."""
 
-    def slow(cancel: CancelToken) -> str:
-        started.set()
+    def __init__(self) -> None:
+        self.started, self.stopped = threading.Event(), threading.Event()
+
+    def __call__(self, cancel: CancelToken) -> str:
+        self.started.set()
         while not cancel.cancelled:
             threading.Event().wait(0.001)
+        self.stopped.set()
         return "stopped"
 
-    first = asyncio.create_task(scheduler.latest("a", slow))
-    await asyncio.to_thread(started.wait, 5)
+    async def running(self, scheduler: Scheduler, key: str = "a") -> asyncio.Task[str]:
+        task = asyncio.create_task(scheduler.latest(key, self))
+        assert await asyncio.to_thread(self.started.wait, 5)
+        return task
+
+
+async def test_a_newer_request_cancels_the_running_one(scheduler: Scheduler) -> None:
+    first = await Generation().running(scheduler)
     second = await scheduler.latest("a", lambda c: "fresh")
     with pytest.raises(Superseded):  # it stopped at its next check, and its answer is not used
         await first
@@ -56,33 +66,16 @@ async def test_documents_do_not_supersede_each_other(scheduler: Scheduler) -> No
 
 
 async def test_cancelled_request_cancels_its_generation(scheduler: Scheduler) -> None:
-    started, seen = threading.Event(), threading.Event()
-
-    def slow(cancel: CancelToken) -> None:
-        started.set()
-        while not cancel.cancelled:
-            threading.Event().wait(0.001)
-        seen.set()
-
-    task = asyncio.create_task(scheduler.latest("a", slow))
-    await asyncio.to_thread(started.wait, 5)
+    generation = Generation()
+    task = await generation.running(scheduler)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    assert await asyncio.to_thread(seen.wait, 5)
+    assert await asyncio.to_thread(generation.stopped.wait, 5)
 
 
 async def test_forget_stops_the_running_generation(scheduler: Scheduler) -> None:
-    started = threading.Event()
-
-    def slow(cancel: CancelToken) -> str:
-        started.set()
-        while not cancel.cancelled:
-            threading.Event().wait(0.001)
-        return "stopped"
-
-    task = asyncio.create_task(scheduler.latest("a", slow))
-    await asyncio.to_thread(started.wait, 5)
+    task = await Generation().running(scheduler)
     scheduler.forget("a")
     with pytest.raises(Superseded):
         await task
