@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -24,10 +25,14 @@ class Scheduler:
     For each key (a document URI) only the newest request is computed: a newer one cancels
     the running generation at its next token, and requests still in their debounce window
     or waiting for the worker are dropped without touching the model.
+
+    Tickets come from one counter for all keys, so a request made after :meth:`forget` never shares
+    a ticket with one made before it; a key without a ticket (forgotten) supersedes every request.
     """
 
     def __init__(self) -> None:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ghostwise-model")
+        self._counter = itertools.count(1)
         self._tickets: dict[str, int] = {}
         self._running: dict[str, CancelToken] = {}
 
@@ -41,13 +46,12 @@ class Scheduler:
         Raises :class:`Superseded` when dropped; ``asyncio.CancelledError`` (``$/cancelRequest``)
         cancels the running generation too.
         """
-        ticket = self._tickets.get(key, 0) + 1
-        self._tickets[key] = ticket
+        ticket = self._tickets[key] = next(self._counter)
         if (previous := self._running.pop(key, None)) is not None:
             previous.cancel()
         if debounce_ms > 0:
             await asyncio.sleep(debounce_ms / 1000)
-        if self._tickets[key] != ticket:
+        if self._tickets.get(key) != ticket:
             raise Superseded(key)
         token = CancelToken()
         self._running[key] = token

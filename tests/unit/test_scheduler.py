@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -18,16 +19,21 @@ def scheduler():  # type: ignore[no-untyped-def]
     s.shutdown()
 
 
-async def test_a_newer_request_drops_one_still_in_its_debounce(scheduler: Scheduler) -> None:
-    ran: list[str] = []
+def recording(ran: list[str], name: str) -> Callable[[CancelToken], str]:
+    """Work that notes in ``ran`` that it ran."""
 
-    def work(name: str) -> str:
+    def work(cancel: CancelToken) -> str:
         ran.append(name)
         return name
 
-    first = asyncio.create_task(scheduler.latest("a", lambda c: work("first"), debounce_ms=50))
+    return work
+
+
+async def test_a_newer_request_drops_one_still_in_its_debounce(scheduler: Scheduler) -> None:
+    ran: list[str] = []
+    first = asyncio.create_task(scheduler.latest("a", recording(ran, "first"), debounce_ms=50))
     await asyncio.sleep(0)
-    second = asyncio.create_task(scheduler.latest("a", lambda c: work("second"), debounce_ms=50))
+    second = asyncio.create_task(scheduler.latest("a", recording(ran, "second"), debounce_ms=50))
     with pytest.raises(Superseded):
         await first
     assert await second == "second" and ran == ["second"]
@@ -79,3 +85,24 @@ async def test_forget_stops_the_running_generation(scheduler: Scheduler) -> None
     scheduler.forget("a")
     with pytest.raises(Superseded):
         await task
+
+
+async def test_forget_during_the_debounce_drops_the_request(scheduler: Scheduler) -> None:
+    ran: list[str] = []
+    task = asyncio.create_task(scheduler.latest("a", recording(ran, "late"), debounce_ms=50))
+    await asyncio.sleep(0)
+    scheduler.forget("a")  # didClose within debounceMs
+    with pytest.raises(Superseded):
+        await task
+    assert ran == []
+
+
+async def test_a_request_after_forget_does_not_revive_one_from_before(scheduler: Scheduler) -> None:
+    ran: list[str] = []
+    old = asyncio.create_task(scheduler.latest("a", recording(ran, "old"), debounce_ms=50))
+    await asyncio.sleep(0)
+    scheduler.forget("a")  # closed, then reopened and asked again within the old one's debounce
+    new = asyncio.create_task(scheduler.latest("a", recording(ran, "new"), debounce_ms=50))
+    with pytest.raises(Superseded):
+        await old
+    assert await new == "new" and ran == ["new"]
