@@ -4,6 +4,11 @@ Files are ``DAY.jsonl``, then ``DAY.1.jsonl``, ``DAY.2.jsonl``… once one passe
 the event's UTC date). Each line goes out in one ``write(2)`` on an ``O_APPEND`` descriptor, so
 several servers may share a file and a kill leaves at most one partial last line; the next writer
 ends that line before appending, and the reader skips it.
+
+The writer survives any event: text that UTF-8 cannot encode (lone surrogates, which editors send
+for broken text) is written with U+FFFD in their place and counted in ``repaired``; an event that
+cannot be serialized at all is dropped and counted in ``dropped``, as are events that find the queue
+full (``MAX_QUEUED``: the disk is slower than the editor). Both counts are logged at close.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ log = logging.getLogger(__name__)
 
 DATA_DIR_ENV = "GHOSTWISE_DATA_DIR"
 MAX_FILE_BYTES = 16 * 1024 * 1024
+MAX_QUEUED = 4096
 _STOP = object()
 
 
@@ -37,32 +43,62 @@ class JsonlWriter:
     """Owns one daemon thread that serializes and appends queued events."""
 
     def __init__(
-        self, directory: Path, *, on_error: Callable[[str], None], max_bytes: int = MAX_FILE_BYTES
+        self,
+        directory: Path,
+        *,
+        on_error: Callable[[str], None],
+        max_bytes: int = MAX_FILE_BYTES,
+        max_queued: int = MAX_QUEUED,
     ) -> None:
         self.directory = directory
+        self.dropped = 0  # events not written: queue full, or not serializable
+        self.repaired = 0  # events written with U+FFFD for text UTF-8 cannot encode
         self._on_error = on_error
         self._max_bytes = max_bytes
-        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._queue: queue.Queue[object] = queue.Queue(max_queued)
         self._fd: int | None = None
         self._file: tuple[str, int] | None = None  # (day, index) of the open descriptor
         self._warned = False
         self._thread = threading.Thread(target=self._run, name="ghostwise-devdata", daemon=True)
         self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def put(self, event: Event) -> None:
-        """Queue ``event`` (never blocks)."""
-        self._queue.put(event)
+        """Queue ``event`` (never blocks; dropped and counted when the queue is full)."""
+        try:
+            self._queue.put_nowait(event)
+        except queue.Full:
+            self.dropped += 1
+            if self.dropped == 1:
+                log.warning("dev data: the writer is behind; events are dropped until it catches up")
 
     def close(self, timeout_s: float = 2.0) -> None:
         """Write what is queued, then stop the thread (waits at most ``timeout_s``)."""
-        self._queue.put(_STOP)
+        try:
+            self._queue.put(_STOP, timeout=timeout_s)
+        except queue.Full:
+            log.warning("dev data: the writer did not catch up; stopping with events still queued")
         self._thread.join(timeout_s)
+        if self.dropped or self.repaired:
+            log.warning(
+                "dev data: %d events dropped, %d written with unencodable text replaced",
+                self.dropped,
+                self.repaired,
+            )
 
     def _run(self) -> None:
         while (item := self._queue.get()) is not _STOP:
-            assert isinstance(item, Event)
             try:
-                self._append(item.time[:10], (item.to_json() + "\n").encode())
+                day, line = self._encode(item)
+            except Exception:  # one bad event must never stop the writer
+                self.dropped += 1
+                log.warning("dev data: dropped an event that cannot be serialized", exc_info=True)
+                continue
+            try:
+                self._append(day, line)
             except OSError as e:
                 self._drop_fd()
                 self._fail(
@@ -70,6 +106,18 @@ class JsonlWriter:
                     "completions go on, dev data is not recorded"
                 )
         self._drop_fd()
+
+    def _encode(self, item: object) -> tuple[str, bytes]:
+        """The event's day and its line as UTF-8."""
+        if not isinstance(item, Event):
+            raise TypeError(f"not an event: {type(item).__name__}")
+        text = item.to_json() + "\n"
+        try:
+            return item.time[:10], text.encode()
+        except UnicodeEncodeError:
+            self.repaired += 1
+            # a surrogate pair becomes its character, a lone surrogate U+FFFD
+            return item.time[:10], text.encode("utf-16", "surrogatepass").decode("utf-16", "replace").encode()
 
     def _append(self, day: str, line: bytes) -> None:
         fd = self._descriptor(day, len(line))

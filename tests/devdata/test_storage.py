@@ -9,15 +9,16 @@ import tracemalloc
 from pathlib import Path
 
 from lsp_server.devdata.reader import EventReader
+from lsp_server.devdata.schema import Excerpt
 from lsp_server.devdata.writer import DATA_DIR_ENV, JsonlWriter, devdata_dir
-from tests.devdata.constructed import EVENTS
+from tests.devdata.constructed import EVENTS, event
 
 
 def write_all(directory: Path, events: list, **kwargs: int) -> list[str]:
     errors: list[str] = []
     writer = JsonlWriter(directory, on_error=errors.append, **kwargs)
-    for event in events:
-        writer.put(event)
+    for item in events:
+        writer.put(item)
     writer.close()
     return errors
 
@@ -59,17 +60,70 @@ def test_unwritable_directory_warns_once(tmp_path: Path) -> None:
     assert len(errors) == 1 and "cannot write dev data" in errors[0]
 
 
-def test_put_does_not_wait_for_the_disk(tmp_path: Path) -> None:
+def held(writer: JsonlWriter) -> threading.Event:
+    """Make ``writer``'s thread wait before its first write until the returned event is set."""
     gate = threading.Event()
-    writer = JsonlWriter(tmp_path, on_error=lambda m: None)
     original = writer._append
     writer._append = lambda day, line: (gate.wait(5), original(day, line))  # type: ignore[method-assign, assignment]
-    for event in EVENTS:
-        writer.put(event)  # returns while the thread is stuck on the first write
+    return gate
+
+
+def test_put_does_not_wait_for_the_disk(tmp_path: Path) -> None:
+    writer = JsonlWriter(tmp_path, on_error=lambda m: None)
+    gate = held(writer)
+    for item in EVENTS:
+        writer.put(item)  # returns while the thread is stuck on the first write
     assert not list(tmp_path.iterdir())
     gate.set()
     writer.close()
     assert len(list(EventReader(tmp_path).events())) == len(EVENTS)
+
+
+def test_lone_surrogates_are_replaced_and_the_writer_goes_on(tmp_path: Path) -> None:
+    broken = Excerpt(
+        uri="file:///a.py", prefix="name = 'caf\udce9'\n", suffix="'\ud800'", suggestion="x\ud83d\ude00"
+    )
+    writer = JsonlWriter(tmp_path, on_error=lambda m: None)
+    writer.put(event(1, "2026-11-20T10:00:00.000Z", text=broken))
+    writer.put(event(2, "2026-11-20T10:01:00.000Z", guidance={"bad": object()}))  # type: ignore[dict-item]
+    writer.put(EVENTS[2])
+    writer.close()
+    assert (writer.repaired, writer.dropped) == (1, 1)
+    read = sorted(EventReader(tmp_path).events(), key=lambda e: e.id)
+    assert [e.id for e in read] == ["event-1", "event-3"]
+    assert read[0].text == Excerpt(
+        uri="file:///a.py", prefix="name = 'caf\ufffd'\n", suffix="'\ufffd'", suggestion="x\U0001f600"
+    )
+
+
+def test_a_bad_event_leaves_the_thread_alive(tmp_path: Path) -> None:
+    writer = JsonlWriter(tmp_path, on_error=lambda m: None)
+    writer.put(
+        event(1, "2026-11-20T10:00:00.000Z", text=Excerpt(uri="\ud800", prefix="", suffix="", suggestion=""))
+    )
+    writer.put(object())  # type: ignore[arg-type]
+    writer.put(EVENTS[0])
+    for _ in range(500):
+        if len(list(EventReader(tmp_path).events())) == 2:
+            break
+        threading.Event().wait(0.01)
+    assert writer.alive and writer.dropped == 1
+    writer.close()
+    assert not writer.alive and len(list(EventReader(tmp_path).events())) == 2
+
+
+def test_the_queue_is_bounded_and_counts_what_it_drops(tmp_path: Path) -> None:
+    writer = JsonlWriter(tmp_path, on_error=lambda m: None, max_queued=2)
+    gate = held(writer)
+    same_day = [
+        dataclasses.replace(e, id=f"e{i}", time="2026-11-20T12:00:00.000Z") for i, e in enumerate(EVENTS * 3)
+    ]
+    for item in same_day:
+        writer.put(item)  # the thread holds at most one, the queue two: the rest are dropped
+    assert writer.dropped >= len(same_day) - 3
+    gate.set()
+    writer.close()
+    assert len(list(EventReader(tmp_path).events())) == len(same_day) - writer.dropped
 
 
 def test_data_dir_override(tmp_path: Path, monkeypatch) -> None:
