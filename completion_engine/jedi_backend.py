@@ -13,7 +13,6 @@ import logging
 import sys
 import threading
 import time
-from collections import OrderedDict
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import jedi
 
 from completion_engine.certainty import assess, receiver_values
 from completion_engine.lines import line_column
+from completion_engine.lru import BoundedLRU
 from completion_engine.member_cache import MemberCache, member_key
 from completion_engine.names import SortedNames
 from completion_engine.protocol import Candidates, Document, Site
@@ -54,6 +54,7 @@ class JediSettings:
     max_document_chars: int = 1_000_000
     max_cached_sites: int = 2048
     max_cached_scripts: int = 8
+    max_cached_script_bytes: int = 64 * 1024 * 1024  # estimated: a script is ~22 bytes per character
     share_inference_state: bool = True
     shared_state_max_uses: int = 200
     shared_state_max_age_s: float = 60.0
@@ -86,10 +87,16 @@ class JediBackend:
         self.settings = settings or JediSettings()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ghostwise-jedi")
         self._lock = threading.Lock()
-        self._sites: OrderedDict[tuple[object, ...], _Pending] = OrderedDict()
+        s = self.settings
+        # site answers are name lists (not document-sized): bounded by count; scripts by size too
+        self._sites: BoundedLRU[tuple[object, ...], _Pending] = BoundedLRU(
+            max_entries=s.max_cached_sites, on_evict=_cancel
+        )
         self._projects: dict[Path | None, jedi.Project] = {}
-        self._scripts: OrderedDict[tuple[str, int, str], jedi.Script] = OrderedDict()
-        self._states: OrderedDict[str, _SharedState] = OrderedDict()
+        self._scripts: BoundedLRU[tuple[str, int, str], jedi.Script] = BoundedLRU(
+            max_entries=s.max_cached_scripts, max_bytes=s.max_cached_script_bytes, size=_script_bytes
+        )
+        self._states: BoundedLRU[str, _SharedState] = BoundedLRU(max_entries=s.max_cached_scripts)
         self.members = MemberCache()
         self.queries = 0
         self.memo_hits = 0
@@ -106,6 +113,26 @@ class JediBackend:
     def close(self) -> None:
         """Stop the worker (pending queries are cancelled)."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def forget(self, uri: str) -> None:
+        """Drop a closed document's scripts, inference state and site answers, now and once more after
+        the work already queued for it (which may add some)."""
+        self._forget(uri)
+        try:
+            self._executor.submit(self._forget, uri)
+        except RuntimeError:  # closed
+            pass
+
+    def _forget(self, uri: str) -> None:
+        for cache in (self._sites, self._scripts, self._states):
+            cache.forget(uri)
+
+    def held_bytes(self) -> int:
+        """The estimated bytes of the cached scripts."""
+        return self._scripts.bytes
+
+    def documents(self) -> set[object]:
+        return self._sites.documents() | self._scripts.documents() | self._states.documents()
 
     def prepare(self, doc: Document) -> Future[None] | None:
         """Parse ``doc`` in the worker now, so its first query only pays for inference."""
@@ -130,11 +157,10 @@ class JediBackend:
                     future = self._executor.submit(self._query, doc, site)
                 except RuntimeError:  # closed: the engine was replaced by a reconfiguration
                     return Candidates(names=None, memoized=False, complete=False)
-                pending = self._sites[site.key] = _Pending(future, time.perf_counter())
+                pending = _Pending(future, time.perf_counter())
+                self._sites.put(site.key, pending)
                 self.queries += 1
-                self._evict()
             else:
-                self._sites.move_to_end(site.key)
                 self.memo_hits += 1
         limit_ms = self.settings.timeout_ms if wait_ms is None else wait_ms
         try:
@@ -167,11 +193,6 @@ class JediBackend:
             log.debug("jedi: members at %s:%d failed: %r", doc.uri, doc.cursor, exc)
             return frozenset()
 
-    def _evict(self) -> None:
-        while len(self._sites) > self.settings.max_cached_sites:
-            _, old = self._sites.popitem(last=False)
-            old.future.cancel()
-
     def _query(self, doc: Document, site: Site) -> _Answer | None:
         """Worker side: one Jedi completion at the start of the site's identifier, and whether its list
         can be complete (:mod:`completion_engine.certainty`)."""
@@ -190,7 +211,7 @@ class JediBackend:
             )
             verdict = assess(script, site, text, line, column, raw)
         except (Exception, RecursionError) as exc:  # noqa: BLE001 - Jedi's internals may raise anything
-            self._states.pop(doc.uri, None)
+            self._states.forget(doc.uri)
             log.debug("jedi: %s on %s at %d:%d: unknown", type(exc).__name__, doc.uri, line, column)
             return None
         names = [n.removesuffix("=") for n in raw]
@@ -256,13 +277,10 @@ class JediBackend:
             # Jedi loses the enclosing function at the very end of a file without a final newline
             # ("def f(self):\n    return |" lists no "self"): give it one, positions stay the same.
             text = text if text.endswith("\n") else text + "\n"
-            script = self._scripts[key] = jedi.Script(text, path=path, project=project)
+            script = jedi.Script(text, path=path, project=project)
+            self._scripts.put(key, script)
             if self.settings.share_inference_state:
                 self._share_state(doc.uri, script)
-            while len(self._scripts) > self.settings.max_cached_scripts:
-                self._scripts.popitem(last=False)
-        else:
-            self._scripts.move_to_end(key)
         return script
 
     def _share_state(self, uri: str, script: jedi.Script) -> None:
@@ -276,11 +294,8 @@ class JediBackend:
             or shared.uses >= self.settings.shared_state_max_uses
             or now - shared.created > self.settings.shared_state_max_age_s
         ):
-            self._states[uri] = _SharedState(script._inference_state, now)
-            while len(self._states) > self.settings.max_cached_scripts:
-                self._states.popitem(last=False)
+            self._states.put(uri, _SharedState(script._inference_state, now))
             return
-        self._states.move_to_end(uri)
         shared.uses += 1
         script._inference_state = shared.state
 
@@ -289,6 +304,15 @@ class JediBackend:
         if project is None:
             project = self._projects[root] = _make_project(root, self.settings.python_environment)
         return project
+
+
+def _cancel(pending: _Pending) -> None:
+    pending.future.cancel()
+
+
+def _script_bytes(script: jedi.Script) -> int:
+    """A script's text and parso tree (about 22 bytes per character, measured)."""
+    return 23 * len(getattr(script, "_code", "") or "")
 
 
 def _make_project(root: Path | None, python_environment: str) -> jedi.Project:

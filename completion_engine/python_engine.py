@@ -51,6 +51,20 @@ class PythonEngine:
         """Release the Jedi worker."""
         self.jedi.close()
 
+    def forget(self, uri: str) -> None:
+        """Release everything kept for a closed document (parses, site hashes, Jedi scripts)."""
+        self.trees.forget(uri)
+        self.sites.forget(uri)
+        self.jedi.forget(uri)
+
+    def held_bytes(self) -> int:
+        """Estimated bytes of the document-sized caches (tree-sitter parses, Jedi scripts)."""
+        return self.trees.held_bytes() + self.jedi.held_bytes()
+
+    def documents(self) -> set[object]:
+        """The documents something is kept for."""
+        return self.trees.documents() | self.sites.documents() | self.jedi.documents()
+
     def prepare(self, doc: Document) -> None:
         """Parse ``doc`` for Jedi in the background (tree-sitter parses lazily, in ~1-10 ms)."""
         self.jedi.prepare(doc)

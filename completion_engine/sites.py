@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import tree_sitter
 
 from completion_engine.lines import line_start
+from completion_engine.lru import BoundedLRU
 from completion_engine.protocol import Document, Site, SiteKind
 from completion_engine.text import (
     clean_text,
@@ -91,7 +92,13 @@ class SiteClassifier:
 
     def __init__(self, trees: TreeCache) -> None:
         self._trees = trees
-        self._hashes: dict[tuple[str, int, int, bool], tuple[int, int]] = {}
+        self._hashes: BoundedLRU[tuple[str, int, int, bool], tuple[int, int]] = BoundedLRU(max_entries=256)
+
+    def forget(self, uri: str) -> None:
+        self._hashes.forget(uri)
+
+    def documents(self) -> set[object]:
+        return self._hashes.documents()
 
     def _fingerprint(self, doc: Document, text: str, at: int, head: bool) -> tuple[int, int]:
         """(length, hash) of ``text[:at]`` (``head``) or ``text[at:]``, memoized per document version."""
@@ -99,9 +106,8 @@ class SiteClassifier:
         found = self._hashes.get(key)
         if found is None:
             part = text[:at] if head else text[at:]
-            if len(self._hashes) > 256:
-                self._hashes.clear()
-            found = self._hashes[key] = (len(part), hash(part))
+            found = (len(part), hash(part))
+            self._hashes.put(key, found)
         return found
 
     def classify(self, doc: Document, generated: str = "") -> Site | None:

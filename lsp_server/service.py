@@ -10,9 +10,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
-from collections import OrderedDict
 
 from completion_engine import Document, EngineGuide, PythonEngine
+from completion_engine.lru import BoundedLRU
 from decoding.completer import Completer, Suggestion
 from decoding.guided import GuidanceMemo
 from decoding.loop import CancelToken
@@ -37,7 +37,7 @@ class CompletionService:
         self._settings = settings or ServerSettings()
         self.engine = PythonEngine(self._settings.engine)
         self._completer: Completer | None = None
-        self._memos: OrderedDict[tuple[str, int], GuidanceMemo] = OrderedDict()
+        self._memos: BoundedLRU[tuple[str, int], GuidanceMemo] = BoundedLRU(max_entries=_MEMO_DOCUMENTS)
         self._lock = threading.Lock()
 
     @property
@@ -127,13 +127,22 @@ class CompletionService:
         if doc.language_id in self.engine.languages and self._settings.guided.enabled:
             self.engine.prefetch(doc)
 
+    def forget(self, uri: str) -> None:
+        """Release what is kept for a closed document: its guidance memos and the engine's caches."""
+        self._memos.forget(uri)
+        self.engine.forget(uri)
+
+    def documents(self) -> set[object]:
+        """The documents something is kept for (the memos and the engine's caches)."""
+        return self._memos.documents() | self.engine.documents()
+
     def _memo(self, doc: Document) -> GuidanceMemo:
         """The guidance memo of this document version (kept for the last few versions)."""
         key = (doc.uri, doc.version)
-        memo = self._memos.pop(key, None) or GuidanceMemo()
-        self._memos[key] = memo
-        while len(self._memos) > _MEMO_DOCUMENTS:
-            self._memos.popitem(last=False)
+        memo = self._memos.get(key)
+        if memo is None:
+            memo = GuidanceMemo()
+            self._memos.put(key, memo)
         return memo
 
 
