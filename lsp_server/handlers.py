@@ -68,7 +68,10 @@ def create_server() -> GhostwiseServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GhostwiseServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.scheduler.forget(params.text_document.uri)
+        uri = params.text_document.uri
+        ls.scheduler.forget(uri)
+        ls.service.forget(uri)
+        ls.devdata.closed(uri)
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(

@@ -95,8 +95,11 @@ class Recorder:
 
     def replaced(self, uri: str) -> None:
         """A newer request for ``uri`` completed: what it replaced was dismissed."""
-        for suggestion_id in [k for k, p in self._pending.items() if p.uri == uri]:
-            self._finish(suggestion_id, "replaced")
+        self._finish_document(uri, "replaced")
+
+    def closed(self, uri: str) -> None:
+        """The document was closed: nothing of it is shown any more (its drafts go out now)."""
+        self._finish_document(uri, "hidden")
 
     # -- from the client -----------------------------------------------------------------------
     def shown(self, suggestion_id: str) -> None:
@@ -131,6 +134,10 @@ class Recorder:
             self._writer = None
 
     # -- internals -----------------------------------------------------------------------------
+    def _finish_document(self, uri: str, ended_by: str) -> None:
+        for suggestion_id in [k for k, p in self._pending.items() if p.uri == uri]:
+            self._finish(suggestion_id, ended_by)
+
     def _lookup(self, suggestion_id: str, what: str) -> _Pending | None:
         pending = self._pending.get(suggestion_id)
         if pending is None:
