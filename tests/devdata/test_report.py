@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,14 +10,20 @@ import pytest
 
 from lsp_server.cli import main
 from tests.devdata.constructed import write_log, write_week
+from tests.e2e.conftest import run_installer
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    """Debian's chromium, installed the way the e2e tests install their tools (a skip only where it
+    cannot be installed at all)."""
+    return run_installer("install_chromium.sh")
 
 
-def screenshot(page: Path, png: Path, height: int) -> None:
+def screenshot(chromium: Path, page: Path, png: Path, height: int) -> None:
     subprocess.run(
         [
-            CHROMIUM,
+            str(chromium),
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
@@ -34,11 +39,8 @@ def screenshot(page: Path, png: Path, height: int) -> None:
     )
 
 
-@pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="chromium is not installed (apt-get install chromium)"
-)
 @pytest.mark.parametrize("log", ["week", "hand-built", "empty"])
-def test_html_report_renders(tmp_path: Path, log: str) -> None:
+def test_html_report_renders(chromium: Path, tmp_path: Path, log: str) -> None:
     data = tmp_path / "devdata"
     {"week": write_week, "hand-built": write_log, "empty": lambda d: d}[log](data)
     page = tmp_path / "out" / "stats.html"
@@ -50,5 +52,5 @@ def test_html_report_renders(tmp_path: Path, log: str) -> None:
     if log == "empty":
         assert "No dev data yet" in text
     png = tmp_path / f"{log}.png"
-    screenshot(page, png, 3000)
+    screenshot(chromium, page, png, 3000)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000

@@ -16,14 +16,9 @@ log() { echo "[install_helix] $*" >&2; }
 # Exit 75 (EX_TEMPFAIL) means "cannot be installed on this machine": the test skips.
 unavailable() { log "UNAVAILABLE: $*"; exit 75; }
 
-if ! command -v tmux >/dev/null; then
-  command -v apt-get >/dev/null || unavailable "tmux is missing and there is no apt-get to install it"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  log "apt-get install tmux"
-  $SUDO apt-get update -qq >&2 || unavailable "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends tmux >&2 \
-    || unavailable "apt-get install tmux failed"
-fi
+# shellcheck source=apt_packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt_packages.sh"
+command -v tmux >/dev/null || apt_ensure tmux
 
 mkdir -p "$ROOT/bin"
 if ! "$ROOT/bin/hx" --version 2>/dev/null | grep -q '^helix '; then

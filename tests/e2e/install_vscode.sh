@@ -18,19 +18,9 @@ unavailable() { log "UNAVAILABLE: $*"; exit 75; }
 command -v node >/dev/null && command -v npm >/dev/null || unavailable "node and npm are needed"
 
 # 1. Debian packages (build tools for code-server's native modules, ripgrep, chromium).
-APT_PKGS=(build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep chromium)
-missing=()
-for p in "${APT_PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  log "apt-get install ${missing[*]}"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  command -v apt-get >/dev/null || unavailable "no apt-get to install ${missing[*]}"
-  $SUDO apt-get update -qq >&2 || unavailable "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
-    || unavailable "apt-get install ${missing[*]} failed"
-fi
+# shellcheck source=apt_packages.sh
+source "$HERE/apt_packages.sh"
+apt_ensure build-essential pkg-config python3 libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev ripgrep chromium
 
 # 2. code-server from npm. @vscode/ripgrep downloads rg in its postinstall (no internet here):
 #    pre-seed its download cache with Debian's rg.
