@@ -72,3 +72,17 @@ async def test_guided_suggestion_event(tmp_path: Path, level: str) -> None:
     else:
         assert event.pruned_names == {} and event.text is None
     assert warnings == []
+
+
+async def test_closing_a_document_finishes_its_drafts(tmp_path: Path) -> None:
+    settings = ServerSettings(dev_data="full")
+    recorder = Recorder(lambda: settings, lambda m: None, directory=lambda: tmp_path)
+    suggestion = Suggestion(text="x", stop_reason="line", stats=DecodeStats())
+    for suggestion_id, uri in [("a1", "file:///w/a.py"), ("a2", "file:///w/a.py"), ("b1", "file:///w/b.py")]:
+        doc = Document(uri=uri, text="y = ", cursor=4)
+        recorder.offered(suggestion_id, doc, suggestion, model="m", surface="inline", queue_ms=0)
+    recorder.closed("file:///w/a.py")
+    assert set(recorder._pending) == {"b1"}  # nothing of the closed document is kept
+    recorder.close()
+    ended = {e.id: e.ended_by for e in EventReader(tmp_path).events()}
+    assert ended == {"a1": "hidden", "a2": "hidden", "b1": "shutdown"}
