@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test unit lint format install test-editors vsix bench clean
+.PHONY: demo test unit lint format install test-editors vsix bench llama-server clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ bench: $(INSTALLED)
 ## test-editors: extension checks + real-editor end-to-end tests (VS Code via code-server, Neovim 0.12/0.11, Helix)
 test-editors: $(INSTALLED)
 	$(BIN)/pytest -q tests/test_settings_schema.py tests/e2e
+
+## llama-server: build llama.cpp's llama-server (CPU) from the llama.cpp sources of the installed
+## llama-cpp-python's sdist (PyPI) into ~/.cache/ghostwise/llama-server/VERSION-cpu (once); print its path
+llama-server: $(INSTALLED)
+	@PYTHON=$(BIN)/python bash tools/build_llama_server.sh
 
 ## vsix: build vscode-client/ghostwise.vsix
 vsix:
