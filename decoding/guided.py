@@ -301,6 +301,11 @@ class GuidedPolicy:
         after = self._state(text + piece)
         if after.names is None or after.optional:
             return Choice([token])
+        # Only a name that is the only one left is filled in: forcing a prefix several names share would
+        # leave the model mid-word after a spelling it would not have chosen (``_redirect`` + forced
+        # ``_std`` made it write ``_redirect_stdout`` where it meant ``_redirect_stderr``).
+        if len(after.names.names(after.s)) != 1:
+            return Choice([token])
         rest = after.names.continuation(after.s)
         if not rest:
             return Choice([token])

@@ -174,6 +174,17 @@ def test_active_completion_fills_the_unique_continuation() -> None:
     assert stats.forced_tokens == 0
 
 
+def test_active_completion_leaves_a_shared_prefix_to_the_model() -> None:
+    # "alpha" and "alphabet" share "pha" after "al": nothing is forced, the model spells it itself
+    def script(text: str) -> dict[str, float]:
+        return {"al": 10} if text.endswith("obj.") else {"pha": 10} if text.endswith("al") else {"(": 10}
+
+    text, stats = run(script, ["alpha", "alphabet"])
+    assert text.startswith("alpha(") and stats.forced_tokens == 0
+    text, stats = run(script, ["alpha"])
+    assert text.startswith("alpha(") and stats.forced_tokens >= 1
+
+
 def test_memoization_switch() -> None:
     memo, guide = GuidanceMemo(), MemberGuide(["beta"])
     run(prefers("zzz", "beta", "("), guide, memo=memo)
