@@ -8,10 +8,12 @@ import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
 
 from completion_engine import Document
 from decoding.completer import Suggestion
@@ -124,19 +126,21 @@ class GhostwiseServer(LanguageServer):
                 reporter.end("ready" if self.load_error is None else "failed")
 
     # -- completions -----------------------------------------------------------------------
-    def snapshot(self, uri: str, position: types.Position | None = None) -> Document | None:
-        """The document with the cursor at ``position`` (its start without one), or None if unreadable."""
-        doc = self.workspace.get_text_document(uri)
-        try:
-            text = doc.source or ""
-        except (OSError, UnicodeDecodeError) as e:
-            log.info("cannot read %s: %s", uri, e)
-            return None
+    def opened(self, uri: str) -> TextDocument | None:
+        """The document the client opened under ``uri``; None for one it did not open.
+
+        Never pygls' ``get_text_document``, which reads an unopened document from disk, on the event
+        loop (a FIFO would freeze the server): ghostwise answers only for what the editor has open.
+        """
+        return self.workspace.text_documents.get(unquote(uri))  # pygls keys documents by unquoted uri
+
+    def snapshot(self, uri: str, doc: TextDocument, position: types.Position | None = None) -> Document:
+        """The open document ``doc`` with the cursor at ``position`` (its start without one)."""
         path = to_fs_path(uri)
         return Document(
             uri=uri,
             version=doc.version or 0,
-            text=text,
+            text=doc.source,
             cursor=cursor_offset(doc, position) if position else 0,
             language_id=doc.language_id or "",
             path=Path(path) if path else None,
@@ -147,14 +151,12 @@ class GhostwiseServer(LanguageServer):
         """Let the engine start analysing a new document version (background); after an edit, where the
         cursor now is (the edit's start plus what it inserted), also start the query of the site there,
         so its answer is on its way before the completion request arrives."""
-        if (snapshot := self.snapshot(uri)) is None:
+        if (doc := self.opened(uri)) is None:
             return
+        snapshot = self.snapshot(uri, doc)
         self.service.prepare(snapshot)
         if edit_start is not None:
-            cursor = min(
-                cursor_offset(self.workspace.get_text_document(uri), edit_start) + inserted,
-                len(snapshot.text),
-            )
+            cursor = min(cursor_offset(doc, edit_start) + inserted, len(snapshot.text))
             self.service.prefetch(replace(snapshot, cursor=cursor))
 
     async def suggest(
@@ -167,9 +169,10 @@ class GhostwiseServer(LanguageServer):
         started = arrived
         if not self.service.ready:
             return None
-        snapshot = self.snapshot(uri, position)
-        if snapshot is None:
+        if (doc := self.opened(uri)) is None:
+            log.debug("no suggestion for %s: not open", uri)
             return None
+        snapshot = self.snapshot(uri, doc, position)
         refusal = gate.refusal(
             self.settings.gate,
             explicit=explicit,

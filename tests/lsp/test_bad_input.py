@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+from pathlib import Path
+
 import pytest
 import pytest_lsp
+from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.lsp.session import CONFIG, ghost_text, inline, open_doc, start
@@ -35,6 +40,33 @@ async def test_position_past_the_end(client: LanguageClient, line: int, characte
 
 async def test_unknown_document(client: LanguageClient) -> None:
     assert await inline(client, "file:///nowhere/never-opened.py", 0, 0) is None
+    await still_serving(client)
+
+
+async def test_an_unopened_fifo_is_never_read(client: LanguageClient, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)  # reading it would block until someone writes: it froze the whole server
+    assert await asyncio.wait_for(inline(client, fifo.as_uri(), 0, 0), 30) is None
+    await still_serving(client)
+
+
+async def test_a_nul_in_the_uri(client: LanguageClient) -> None:
+    uri = "file:///tmp/ghostwise-test/a%00b.py"
+    assert await inline(client, uri, 0, 0) is None  # not open: no read, no ValueError
+    open_doc(client, uri, GOOD)
+    result = await inline(client, uri, 1, len("    return "))
+    assert result is None or isinstance(result, types.InlineCompletionList)
+    await still_serving(client)
+
+
+async def test_a_change_to_an_unopened_document(client: LanguageClient) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri="file:///nowhere/x.py", version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text="x = 1\n")],
+        )
+    )
+    assert await inline(client, "file:///nowhere/x.py", 0, 0) is None
     await still_serving(client)
 
 
