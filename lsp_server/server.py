@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote
 
 from lsprotocol import types
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
@@ -24,9 +28,11 @@ from lsp_server.config import ServerSettings, parse_settings
 from lsp_server.devdata.recorder import Recorder
 from lsp_server.positions import cursor_offset
 from lsp_server.progress import ProgressReporter
+from lsp_server.protocol import GhostwiseProtocol
 from lsp_server.scheduler import Scheduler, Superseded
 from lsp_server.service import CompletionService, ModelNotReady
 from lsp_server.snooze import Snooze
+from lsp_server.transport import StreamReader, ThreadReader, serve
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +51,10 @@ class Offer:
 class GhostwiseServer(LanguageServer):
     """Server state: the completion service (which owns the settings) and its scheduler."""
 
+    protocol: GhostwiseProtocol
+
     def __init__(self) -> None:
-        super().__init__("ghostwise", __version__)
+        super().__init__("ghostwise", __version__, protocol_cls=GhostwiseProtocol)
         self.service = CompletionService()
         self.scheduler = Scheduler()
         self.client_has_inline = False
@@ -62,6 +70,43 @@ class GhostwiseServer(LanguageServer):
     @property
     def settings(self) -> ServerSettings:
         return self.service.settings
+
+    # -- transports (pygls' own, with ghostwise's frame reader and boundary) -------------------
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        self._stop_event = stop = threading.Event()
+        reader = ThreadReader(stdin or sys.stdin.buffer, self.thread_pool)
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:  # ``exit`` raises SystemExit: 0 after ``shutdown``, else 1 (pygls would swallow it)
+            asyncio.run(serve(reader, self.protocol, stop))
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; shutting down")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()
+
+    def start_tcp(self, host: str, port: int) -> None:
+        self._stop_event = stop = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)  # type: ignore[arg-type]  # write/close as pygls expects
+            await serve(StreamReader(reader), self.protocol, stop)
+            self.shutdown()
+
+        async def listen() -> None:
+            self._server = server = await asyncio.start_server(connection, host, port)
+            log.info("serving on %s", ", ".join(str(s.getsockname()) for s in server.sockets))
+            async with server:
+                await server.serve_forever()
+
+        try:
+            asyncio.run(listen())
+        except asyncio.CancelledError:
+            log.debug("the TCP server was cancelled")
+
+    def report_server_error(self, error: Exception, source: object) -> None:
+        """Log it; never a pop-up per failed message (pygls shows "Error in server" for each)."""
+        log.error("%s", error)
 
     # -- user-facing messages --------------------------------------------------------------
     def show_once(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
