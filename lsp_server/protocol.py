@@ -5,6 +5,7 @@ gets no response (and a "Error in server" pop-up). Here each body is checked bef
 
 - not JSON: -32700 (id null); not an object, a bad ``jsonrpc``, ``id`` or ``method``: -32600;
 - a request before ``initialize``: -32002; after ``shutdown``, or a second ``initialize``: -32600;
+  notifications then (and a second ``initialized``) are dropped, ``exit`` always taken;
 - params that do not structure into the method's lsprotocol type: -32602, naming the field;
 - a notification that cannot be handled is logged and dropped (there is nobody to answer).
 
@@ -46,6 +47,7 @@ class GhostwiseProtocol(LanguageServerProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._initialize_seen = False
+        self._initialized_seen = False
 
     def refuse_frame(self, error: FrameError) -> None:
         """Answer a frame that could not be read (no id is known)."""
@@ -56,7 +58,7 @@ class GhostwiseProtocol(LanguageServerProtocol):
         """Check, structure and dispatch one frame's body; never raises for the client's mistakes."""
         try:
             data = json.loads(body)
-        except ValueError as e:  # also UnicodeDecodeError
+        except (ValueError, RecursionError) as e:  # also UnicodeDecodeError; RecursionError: too deep
             log.warning("refused a message that is not JSON: %s", e)
             self.send_error(None, PARSE_ERROR, f"parse error: {e}")
             return
@@ -77,8 +79,12 @@ class GhostwiseProtocol(LanguageServerProtocol):
                 request_id = data.get("id")
                 self.send_error(request_id if _valid_id(request_id) else None, e.code, str(e))
             return
-        if message is not None:
+        if message is None:
+            return
+        try:  # pygls answers a request whose handler fails; this catches what it does not
             self.handle_message(message)
+        except Exception:
+            log.exception("cannot dispatch a %r message", data.get("method"))
 
     def send_error(self, request_id: int | str | None, code: int, message: str) -> None:
         """A JSON-RPC error response (``id`` null when it cannot be known)."""
@@ -107,6 +113,8 @@ class GhostwiseProtocol(LanguageServerProtocol):
         elif not self._accepts_notification(method):
             log.debug("dropped %r notification (not initialized or shut down)", method)
             return None
+        elif method == types.CANCEL_REQUEST and not _valid_id((data.get("params") or {}).get("id")):
+            raise BadMessage(INVALID_PARAMS, "$/cancelRequest needs an integer or string id")
         return self._structured(data)
 
     def _check_lifecycle(self, method: str) -> None:
@@ -120,6 +128,10 @@ class GhostwiseProtocol(LanguageServerProtocol):
             raise BadMessage(INVALID_REQUEST, f"{method} after shutdown")
 
     def _accepts_notification(self, method: str) -> bool:
+        if method == types.INITIALIZED:  # once: a second one would start the model loading again
+            if self._initialized_seen or not self._initialize_seen:
+                return False
+            self._initialized_seen = True
         return method in _ANY_TIME or (self._initialize_seen and not self._shutdown)
 
     def _structured(self, data: dict[str, Any]) -> Any:
