@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test unit lint format install test-editors vsix bench llama-server clean
+.PHONY: demo test unit lint format install test-editors vsix bench llama-server fuzz soak clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,18 @@ test-editors: $(INSTALLED)
 ## llama-cpp-python's sdist (PyPI) into ~/.cache/ghostwise/llama-server/VERSION-cpu (once); print its path
 llama-server: $(INSTALLED)
 	@PYTHON=$(BIN)/python bash tools/build_llama_server.sh
+
+## fuzz: the seeded fuzz of a real stdio session for SECONDS (default 600) with SEED (default 13);
+## `make test` runs it for 45 s with seed 13
+SECONDS ?= 600
+SEED ?= 13
+fuzz: $(INSTALLED)
+	GHOSTWISE_FUZZ_SECONDS=$(SECONDS) GHOSTWISE_FUZZ_SEED=$(SEED) $(BIN)/pytest -q -s --timeout 0 tests/fuzz
+
+## soak: MINUTES (default 20) of realistic editing on the default model; RSS, answers, latency per minute
+MINUTES ?= 20
+soak: $(INSTALLED)
+	$(BIN)/python benchmarks/soak.py --minutes $(MINUTES)
 
 ## vsix: build vscode-client/ghostwise.vsix
 vsix:
