@@ -56,10 +56,7 @@ async def settle(wire: Wire, batch: Batch, where: str) -> None:
 
 async def sanity(wire: Wire, version: int, where: str) -> None:
     """A good document still gets a good suggestion (``a + b`` or the like)."""
-    wire.notify(
-        "textDocument/didOpen",
-        {"textDocument": {"uri": GOOD_URI, "languageId": "python", "version": version, "text": GOOD_TEXT}},
-    )
+    wire.open(GOOD_URI, GOOD_TEXT, version=version)
     params = {
         "textDocument": {"uri": GOOD_URI},
         "position": {"line": 1, "character": len("    return ")},

@@ -53,10 +53,7 @@ async def good_completion(wire: Wire) -> str:
 async def test_bad_requests_each_get_one_error_and_serving_goes_on() -> None:
     async with wire_session() as wire:
         assert await until_ready(wire) == "ready"
-        wire.notify(
-            "textDocument/didOpen",
-            {"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": GOOD}},
-        )
+        wire.open(URI, GOOD)
         method = "textDocument/inlineCompletion"
         assert await refused_with(wire, b'{"jsonrpc": "2.0", "id": 1, "method"') == -32700
         assert await refused_with(wire, b"\xff\xfe not utf-8") == -32700
@@ -93,10 +90,7 @@ async def test_bad_requests_each_get_one_error_and_serving_goes_on() -> None:
 async def test_serving_goes_on_after_bad_frames_and_no_pop_ups() -> None:
     async with wire_session() as wire:
         assert await until_ready(wire) == "ready"
-        wire.notify(
-            "textDocument/didOpen",
-            {"textDocument": {"uri": URI, "languageId": "python", "version": 1, "text": GOOD}},
-        )
+        wire.open(URI, GOOD)
         wire.send_raw(b"Content-Type: text/plain\r\n\r\n")  # a header block without Content-Length
         assert (await wire.response(NO_ID))["error"]["code"] == -32700
         wire.send_raw(b"Content-Length: 5000000000\r\n\r\n" + b" " * 4096)  # over the limit: skipped

@@ -51,6 +51,12 @@ class Wire:
     def notify(self, method: str, params: Any = None) -> None:
         self.send({"method": method, **({} if params is None else {"params": params})})
 
+    def open(self, uri: str, text: str, *, version: int = 1, language_id: str = "python") -> None:
+        self.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": language_id, "version": version, "text": text}},
+        )
+
     def request_id(self) -> int:
         return next(self.ids)
 
