@@ -13,6 +13,7 @@ from pygls.uris import to_fs_path
 from completion_engine.lines import line_start
 from lsp_server.devdata import notifications
 from lsp_server.items import ACCEPT_COMMAND, RESUME_COMMAND, SNOOZE_COMMAND, completion_list, inline_list
+from lsp_server.memory import release_freed_memory
 from lsp_server.server import GhostwiseServer, settings_section
 from lsp_server.snooze import minutes_of
 
@@ -72,6 +73,7 @@ def create_server() -> GhostwiseServer:
         ls.scheduler.forget(uri)
         ls.service.forget(uri)
         ls.devdata.closed(uri)
+        spawn(asyncio.to_thread(release_freed_memory))
 
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(
