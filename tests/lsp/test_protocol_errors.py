@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from typing import Any
 
 import pytest
 
-from tests.lsp.wire import NO_ID, Wire, until_ready, wire_session
+from tests.lsp.session import SERVER
+from tests.lsp.wire import NO_ID, Wire, read_frame, until_ready, wire_session
 
 URI = "file:///tmp/ghostwise-test/protocol.py"
 GOOD = "def add(a, b):\n    return "
@@ -128,3 +130,35 @@ async def test_stopping_without_shutdown(stop: str) -> None:
             wire.proc.stdin.close()  # type: ignore[union-attr]
             assert await asyncio.wait_for(wire.proc.wait(), 30) is not None
         assert "Traceback" not in wire.tail(100_000)
+
+
+async def test_the_tcp_transport_has_the_same_boundary() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = [*SERVER[:-1], "--tcp", "--port", str(port)]
+    proc = await asyncio.create_subprocess_exec(*args, stderr=asyncio.subprocess.PIPE)
+    try:
+        for _ in range(300):
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                break
+            except OSError:
+                await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the TCP server did not listen")
+        body = b'{"jsonrpc": "2.0", "id": 1, "method": "init'
+        writer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        writer.write(b"Content-Length: 1099511627776\r\n\r\n")
+        first, second = await read_frame(reader), await read_frame(reader)
+        assert first is not None and second is not None
+        assert (first["id"], first["error"]["code"]) == (None, -32700)
+        assert (second["id"], second["error"]["code"]) == (None, -32600)
+        writer.close()  # the client goes away mid-"body": the server stops
+        assert await asyncio.wait_for(proc.wait(), 30) is not None
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.stderr is not None
+    assert b"Traceback" not in await proc.stderr.read()

@@ -89,7 +89,7 @@ class Wire:
     async def _read_stdout(self) -> None:
         assert self.proc.stdout is not None
         try:
-            while (message := await _read_frame(self.proc.stdout)) is not None:
+            while (message := await read_frame(self.proc.stdout)) is not None:
                 self._take(message)
                 self._arrived.set()
         finally:
@@ -147,7 +147,7 @@ def check_message(message: object) -> None:
         raise ProtocolViolation(f"a malformed error: {message!r:.300}")
 
 
-async def _read_frame(stream: asyncio.StreamReader) -> Message | None:
+async def read_frame(stream: asyncio.StreamReader) -> Message | None:
     length = None
     while True:
         line = await stream.readline()
