@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from lsp_server.framing import MAX_BODY_BYTES
 from tests.lsp.session import SERVER
 from tests.lsp.wire import NO_ID, Wire, read_frame, until_ready, wire_session
 
@@ -93,7 +94,8 @@ async def test_serving_goes_on_after_bad_frames_and_no_pop_ups() -> None:
         wire.open(URI, GOOD)
         wire.send_raw(b"Content-Type: text/plain\r\n\r\n")  # a header block without Content-Length
         assert (await wire.response(NO_ID))["error"]["code"] == -32700
-        wire.send_raw(b"Content-Length: 5000000000\r\n\r\n" + b" " * 4096)  # over the limit: skipped
+        over = MAX_BODY_BYTES + 1
+        wire.send_raw(b"Content-Length: %d\r\n\r\n" % over + b" " * over)  # over the limit: skipped
         assert (await wire.response(NO_ID))["error"]["code"] == -32600
         bad: list[Any] = [inline_params(line=-5), {"textDocument": {}}, None]
         for params in bad:
