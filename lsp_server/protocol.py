@@ -41,6 +41,25 @@ class BadMessage(Exception):
         self.code = code
 
 
+class _Writer:
+    """The transport's writer; once closed (``exit``) what is still sent (a progress end, a status
+    from a task being cancelled) is dropped instead of failing on a closed stream."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.closed = False
+
+    def write(self, data: bytes) -> Any:
+        if self.closed:
+            log.debug("dropped %d bytes sent after exit", len(data))
+            return None
+        return self._inner.write(data)
+
+    def close(self) -> Any:
+        self.closed = True
+        return self._inner.close()
+
+
 class GhostwiseProtocol(LanguageServerProtocol):
     """pygls' LSP protocol behind a boundary that answers everything it cannot dispatch."""
 
@@ -48,6 +67,9 @@ class GhostwiseProtocol(LanguageServerProtocol):
         super().__init__(*args, **kwargs)
         self._initialize_seen = False
         self._initialized_seen = False
+
+    def set_writer(self, writer: Any, include_headers: bool = True) -> None:
+        super().set_writer(_Writer(writer), include_headers)
 
     def refuse_frame(self, error: FrameError) -> None:
         """Answer a frame that could not be read (no id is known)."""
