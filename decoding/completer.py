@@ -132,13 +132,17 @@ class Completer:
 
         def unguided() -> str:
             self.model.prime(tokens)
-            alternative = generate(PlainPolicy(Sampler(generation), self.model))
+            try:
+                alternative = generate(PlainPolicy(Sampler(generation), self.model))
+            finally:
+                self.model.finish()
             stats.model_ms += alternative.model_ms
             return "" if alternative.stop_reason == "cancelled" else finalize(alternative.text, suffix, plan)
 
         try:
             gen = generate(policy)
         finally:
+            self.model.finish()
             self.model.share_cores(False)
         stats.generated_tokens = len(gen.tokens)
         stats.model_ms = gen.model_ms

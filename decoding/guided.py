@@ -247,6 +247,8 @@ class GuidedPolicy:
         ranked = [int(t) for t in self._sampler.ranked(logits, self._settings.top_k)]
         allowed = [t for t in ranked if t != first and self._allowed(text, state, t, heal)]
         mask = None if allowed else self._mask(state, heal)
+        if mask is not None:
+            logits = self._model.full_logits()
         if mask is not None and not (mask & ~self._index.eog).any():
             return self._dead_end(text, state, first, step)
         if not heal and self._low_mass(logits, allowed, mask, state):

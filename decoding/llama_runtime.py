@@ -114,3 +114,9 @@ class LlamaRuntime:
     def logits(self) -> np.ndarray:
         ptr = llama_cpp.llama_get_logits_ith(self._ctx, -1)
         return np.ctypeslib.as_array(ptr, shape=(self.n_vocab,))
+
+    def full_logits(self) -> np.ndarray:
+        return self.logits()
+
+    def finish(self) -> None:
+        """Nothing runs ahead of the loop in-process."""

@@ -63,5 +63,16 @@ class TokenModel(Protocol):
         ...
 
     def logits(self) -> np.ndarray:
-        """Logits after the last evaluated token (a view: copy it to keep it past the next eval)."""
+        """Logits after the last evaluated token (a view: copy it to keep it past the next eval).
+
+        A remote model knows only the top tokens' (the others are minus infinity)."""
+        ...
+
+    def full_logits(self) -> np.ndarray:
+        """The same logits, known for more tokens where :meth:`logits` knows only the top ones (guidance
+        asks when it prunes all of those)."""
+        ...
+
+    def finish(self) -> None:
+        """Generation is over: stop any work ahead of it (a remote model's stream)."""
         ...

@@ -47,9 +47,9 @@ class Sampler:
 
     def best_allowed(self, logits: np.ndarray, allowed: np.ndarray) -> int | None:
         """The preferred token among the ``allowed`` mask (full-vocabulary fallback)."""
-        if not allowed.any():
-            return None
         masked = np.where(allowed, logits, -np.inf)
+        if not np.isfinite(masked.max(initial=-np.inf)):
+            return None  # none allowed, or none whose logit is known (a remote model's top list)
         if self.greedy:
             return int(np.argmax(masked))
         return int(self.ranked(masked, min(64, int(allowed.sum())))[0])

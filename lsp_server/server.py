@@ -23,6 +23,7 @@ from completion_engine import Document
 from decoding.completer import Suggestion
 from decoding.loop import CancelToken
 from decoding.model_source import ModelError
+from decoding.remote_http import Unreachable
 from lsp_server import __version__, gate, progress
 from lsp_server.config import ServerSettings, parse_settings
 from lsp_server.devdata.recorder import Recorder
@@ -37,6 +38,8 @@ from lsp_server.transport import StreamReader, ThreadReader, serve
 log = logging.getLogger(__name__)
 
 STATUS_NOTIFICATION = "ghostwise/status"
+_FIRST_RETRY_S = 0.5  # a model server not reachable at load: tried again after this, doubling
+_MAX_RETRY_S = 8.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +64,9 @@ class GhostwiseServer(LanguageServer):
         self.client_has_snippets = False
         self.workspace_root: Path | None = None
         self.load_error: str | None = None
+        self._served_state: tuple[str | None, str] = (None, "")  # the last request's error, and model
+        self._loads = 0
+        self._retry_load = False
         self._shown_errors: set[str] = set()
         self.snooze = Snooze(lambda: self.send_status(self.state, self.load_error or ""))
         self.devdata = Recorder(
@@ -126,6 +132,7 @@ class GhostwiseServer(LanguageServer):
             {
                 "state": state,
                 "model": self.service.model_name or self.settings.model.spec,
+                "remote": remote.label if (remote := self.service.remote) else None,
                 "guided": self.settings.guided.enabled,
                 "message": message,
                 "snoozedUntil": self.snooze.until,
@@ -145,8 +152,20 @@ class GhostwiseServer(LanguageServer):
         return changed
 
     async def load_model(self) -> None:
-        """Load the configured model on the model thread, reporting ``$/progress`` and status."""
+        """Load the configured model on the model thread, reporting ``$/progress`` and status; a model
+        server that cannot be reached is tried again with a growing delay until it answers or the model
+        setting changes."""
+        self._loads += 1
+        load, delay = self._loads, _FIRST_RETRY_S
+        while not await self._load_once() and self._retry_load and load == self._loads:
+            await asyncio.sleep(delay)
+            delay = min(_MAX_RETRY_S, delay * 2)
+            if load != self._loads:
+                return
+
+    async def _load_once(self) -> bool:
         spec = self.settings.model.spec
+        self._retry_load = False
         self.send_status("loading", f"loading {spec}")
         reporter = ProgressReporter(self, "load") if progress.supported(self) else None
         if reporter:
@@ -154,6 +173,10 @@ class GhostwiseServer(LanguageServer):
         try:
             await self.scheduler.call(self.service.unload)
             await self.scheduler.call(lambda: self.service.load(reporter.report if reporter else None))
+        except Unreachable as e:
+            self.load_error = f"{e}; trying again"
+            self._retry_load = True
+            self.send_status("error", self.load_error)
         except ModelError as e:
             self.load_error = str(e)
             self.show_once(f"{e}. Completions are off until the model setting is fixed.")
@@ -165,10 +188,32 @@ class GhostwiseServer(LanguageServer):
             self.send_status("error", self.load_error)
         else:
             self.load_error = None
-            self.send_status("ready", f"{self.service.model_name} ready")
+            remote = self.service.remote
+            if remote is not None and remote.plain_remote:
+                self.show_once(
+                    f"code is sent to {remote.label} in plain http (unencrypted): use https or a tunnel",
+                    types.MessageType.Warning,
+                )
+            self._served_state = (None, self.service.model_name)
+            self.send_status("ready", self.ready_message())
         finally:
             if reporter:
                 reporter.end("ready" if self.load_error is None else "failed")
+        return self.load_error is None
+
+    def ready_message(self) -> str:
+        remote = self.service.remote
+        if remote is None:
+            return f"{self.service.model_name} ready"
+        guidance = "on" if self.settings.guided.enabled else "off"
+        return f"remote model at {remote.host} ready ({self.service.model_name}), guidance {guidance}"
+
+    def _served(self, error: ModelError | None) -> None:
+        """Report a model server failing a request, its recovery and a change of its model, once each."""
+        message = None if error is None else str(error)
+        if (message, self.service.model_name) != self._served_state:
+            self._served_state = (message, self.service.model_name)
+            self.send_status("ready" if message is None else "error", message or self.ready_message())
 
     # -- completions -----------------------------------------------------------------------
     def opened(self, uri: str) -> TextDocument | None:
@@ -241,6 +286,11 @@ class GhostwiseServer(LanguageServer):
                 suggestion = await self.scheduler.latest(uri, work, debounce_ms=self.settings.debounce_ms)
         except (Superseded, ModelNotReady):
             return None
+        except ModelError as e:  # a model server that failed this request: empty answer, status says why
+            log.warning("no suggestion for %s: %s", uri, e)
+            self._served(e)
+            return None
+        self._served(None)
         self.devdata.replaced(uri)
         if not gate.long_enough(self.settings.gate, suggestion.text):
             return None

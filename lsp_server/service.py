@@ -17,6 +17,9 @@ from decoding.completer import Completer, Suggestion
 from decoding.guided import GuidanceMemo
 from decoding.loop import CancelToken
 from decoding.model_source import ModelError, Progress, cache_dir, resolve_model
+from decoding.remote_http import Endpoint
+from decoding.remote_runtime import REMOTE_SCHEME, RemoteRuntime, VocabularyChanged, remote_url
+from decoding.runtime import TokenModel
 from decoding.settings import GuidanceSettings
 from decoding.vocab_index import load_index
 from lsp_server.config import ServerSettings
@@ -67,23 +70,38 @@ class CompletionService:
     def model_name(self) -> str:
         return self._completer.model.name if self._completer else ""
 
+    @property
+    def remote(self) -> Endpoint | None:
+        """The model server in use, when the model is remote."""
+        model = self._completer.model if self._completer else None
+        return model.endpoint if isinstance(model, RemoteRuntime) else None
+
     def load(self, progress: Progress | None = None) -> None:
         """Resolve and load the configured model (blocking); raises :class:`ModelError`."""
-        from decoding.llama_runtime import LlamaRuntime
-
         settings = self._settings.model
-        path = resolve_model(settings.spec, progress)
-        if progress:
-            progress(f"Loading {path.name}", None)
-        runtime = LlamaRuntime(path, settings)
+        runtime: TokenModel
+        url = remote_url(settings.spec)
+        if url is not None:
+            if progress:
+                progress(f"Connecting to {url}", None)
+            runtime = RemoteRuntime(url, settings, stream=settings.remote_stream)
+            identity = f"{REMOTE_SCHEME}{runtime.server.path}:{runtime.fingerprint}"
+        else:
+            from decoding.llama_runtime import LlamaRuntime
+
+            path = resolve_model(settings.spec, progress)
+            if progress:
+                progress(f"Loading {path.name}", None)
+            runtime = LlamaRuntime(path, settings)
+            stat = path.stat()
+            identity = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
         if progress:
             progress("Indexing the vocabulary", None)
-        stat = path.stat()
-        index = load_index(
-            runtime, f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}", cache_dir() / "vocab"
-        )
+        index = load_index(runtime, identity, cache_dir() / "vocab")
         with self._lock:
-            self._completer = Completer(runtime, index)
+            old, self._completer = self._completer, Completer(runtime, index)
+        if old is not None and isinstance(old.model, RemoteRuntime):
+            old.model.close()
 
     def unload(self) -> None:
         with self._lock:
@@ -93,6 +111,16 @@ class CompletionService:
         self, doc: Document, *, guidance: GuidanceSettings | None = None, cancel: CancelToken | None = None
     ) -> Suggestion:
         """One suggestion at ``doc.cursor`` (``guidance`` overrides the settings' own, for the bench)."""
+        try:
+            return self._complete(doc, guidance, cancel)
+        except VocabularyChanged as e:  # the server was restarted with another model
+            log.warning("%s", e)
+            self.load()
+            return self._complete(doc, guidance, cancel)
+
+    def _complete(
+        self, doc: Document, guidance: GuidanceSettings | None, cancel: CancelToken | None
+    ) -> Suggestion:
         settings = self._settings
         guidance = guidance or settings.guided
         with self._lock:

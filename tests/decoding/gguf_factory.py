@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import gguf
+import numpy as np
 
 
 def _byte_chars() -> list[str]:
@@ -25,12 +26,13 @@ def _byte_chars() -> list[str]:
 
 
 def write_vocab_gguf(
-    path: Path, specials: list[str], *, fim_metadata: dict[str, str] | None = None
+    path: Path, specials: list[str], *, fim_metadata: dict[str, str] | None = None, weights: bool = False
 ) -> dict[str, int]:
     """A loadable vocab-only llama GGUF; returns the ids of ``specials`` (control tokens).
 
     ``fim_metadata`` maps ``pre``/``suf``/``mid``/... to special texts, written as
-    ``tokenizer.ggml.fim_<role>_token_id``.
+    ``tokenizer.ggml.fim_<role>_token_id``. ``weights``: random weights of one tiny layer too, so
+    llama.cpp can run it (a model with another vocabulary than the default one, for a server).
     """
     tokens = ["<s>", "</s>"] + _byte_chars() + ["re", "ret", "retu", "retur", "return"]
     merges = ["r e", "re t", "ret u", "retu r", "retur n"]
@@ -59,8 +61,32 @@ def write_vocab_gguf(
     writer.add_add_bos_token(False)
     for role, text in (fim_metadata or {}).items():
         writer.add_uint32(f"tokenizer.ggml.fim_{role}_token_id", ids[text])
+    if weights:
+        _add_random_weights(writer, len(tokens), n_embd=64, n_ff=128)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()
     writer.close()
     return ids
+
+
+def _add_random_weights(writer: gguf.GGUFWriter, n_vocab: int, *, n_embd: int, n_ff: int) -> None:
+    """One llama block of small random float32 weights (numpy shapes are ggml's reversed)."""
+    rng = np.random.default_rng(0)
+
+    def add(name: str, *shape: int) -> None:
+        data = (
+            np.ones(shape, np.float32) if len(shape) == 1 else rng.normal(0, 0.05, shape).astype(np.float32)
+        )
+        writer.add_tensor(name, data)
+
+    add("token_embd.weight", n_vocab, n_embd)
+    add("output_norm.weight", n_embd)
+    add("output.weight", n_vocab, n_embd)
+    for name in ("attn_norm", "ffn_norm"):
+        add(f"blk.0.{name}.weight", n_embd)
+    for name in ("attn_q", "attn_k", "attn_v", "attn_output"):
+        add(f"blk.0.{name}.weight", n_embd, n_embd)
+    add("blk.0.ffn_gate.weight", n_ff, n_embd)
+    add("blk.0.ffn_up.weight", n_ff, n_embd)
+    add("blk.0.ffn_down.weight", n_embd, n_ff)

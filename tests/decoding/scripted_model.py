@@ -81,3 +81,9 @@ class ScriptedModel:
         for piece, logit in self._script(text).items():
             out[self._ids[piece]] = logit
         return out
+
+    def full_logits(self) -> np.ndarray:
+        return self.logits()
+
+    def finish(self) -> None:
+        pass

@@ -34,7 +34,10 @@ def watch_status(client: LanguageClient) -> list[dict[str, Any]]:
     @client.feature("ghostwise/status")
     def _status(params: Any) -> None:
         statuses.append(
-            {k: getattr(params, k, None) for k in ("state", "model", "guided", "message", "snoozedUntil")}
+            {
+                k: getattr(params, k, None)
+                for k in ("state", "model", "guided", "message", "snoozedUntil", "remote")
+            }
         )
 
     return statuses

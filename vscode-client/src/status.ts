@@ -16,6 +16,8 @@ export interface StatusParams {
   readonly message: string;
   /** UTC ISO time automatic suggestions come back, while snoozed. */
   readonly snoozedUntil?: string | null;
+  /** `HOST:PORT` of the model server, when the model is remote (`llama-server:`). */
+  readonly remote?: string | null;
 }
 
 /** `$/progress` value (LSP WorkDoneProgressBegin | Report | End). */
@@ -41,6 +43,7 @@ export type Status =
       readonly guided: boolean;
       readonly snoozedUntil?: string;
       readonly thinking?: boolean;
+      readonly remote?: string;
     }
   | { readonly kind: 'error'; readonly model: string; readonly message: string };
 
@@ -66,6 +69,7 @@ export function onStatusNotification(current: Status, params: Partial<StatusPara
         guided: params.guided !== false,
         ...(typeof params.snoozedUntil === 'string' ? { snoozedUntil: params.snoozedUntil } : {}),
         ...(current.kind === 'ready' && current.thinking ? { thinking: true } : {}),
+        ...(typeof params.remote === 'string' && params.remote ? { remote: params.remote } : {}),
       };
     case 'error':
       return { kind: 'error', model, message: message || 'the server reported an error' };
@@ -173,9 +177,10 @@ export function render(status: Status): StatusView {
           severity: 'normal',
         };
       }
+      const where = status.remote ? `remote model at ${status.remote}` : name;
       return {
-        text: `${status.guided ? '$(sparkle)' : '$(circle-outline)'} ${name} · ${guided}`,
-        tooltip: `ghostwise: ready — ${status.model || name}, ${status.guided ? 'guided by Jedi while decoding' : 'guidance off (plain sampling)'}. Click for options.`,
+        text: `${status.guided ? '$(sparkle)' : '$(circle-outline)'} ${where} · ${guided}`,
+        tooltip: `ghostwise: ready — ${status.remote ? `remote model at ${status.remote} (${name})` : status.model || name}, ${status.guided ? 'guided by Jedi while decoding' : 'guidance off (plain sampling)'}. Click for options.`,
         severity: 'normal',
       };
     }

@@ -42,6 +42,27 @@ describe('status transitions', () => {
     expect(render(s).severity).toBe('normal');
   });
 
+  it('shows a remote model and where it runs', () => {
+    const s = onStatusNotification(INITIAL_STATUS, {
+      state: 'ready',
+      model: 'gemma-3-270m-q4_k_m.gguf at 10.0.0.5:8080',
+      guided: true,
+      message: 'remote model at 10.0.0.5 ready',
+      remote: '10.0.0.5:8080',
+    });
+    expect(s).toMatchObject({ kind: 'ready', remote: '10.0.0.5:8080' });
+    expect(render(s).text).toBe('$(sparkle) remote model at 10.0.0.5:8080 · guided');
+    expect(render(s).tooltip).toContain('gemma-3-270m-q4_k_m');
+    const local = onStatusNotification(INITIAL_STATUS, {
+      state: 'ready',
+      model: 'default',
+      guided: true,
+      message: '',
+      remote: null,
+    });
+    expect(local).not.toHaveProperty('remote');
+  });
+
   it('shows guidance off', () => {
     const s = onStatusNotification(INITIAL_STATUS, { state: 'ready', model: 'default', guided: false, message: '' });
     expect(render(s).text).toBe('$(circle-outline) default · unguided');

@@ -1,0 +1,135 @@
+"""ghostwise over stdio with ``model: "llama-server:URL"``: ghost text, status, guidance, the server's
+prompt cache across keystrokes, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pytest_lsp import LanguageClient
+
+from tests.lsp.session import CONFIG, ghost_text, inline, open_doc, start
+from tests.remote.llama_server import LlamaServer
+
+ROOT = Path(__file__).parents[1] / "data" / "guided"
+WAREHOUSE_MEMBERS = {"region", "bin_locations", "restock_shelf", "ship_parcel", "audit_trail"}
+URI = "file:///tmp/ghostwise-test/shapes.py"
+SOURCE = 'def square_area(side):\n    """Return the area of a square."""\n    return '
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def client(lsp_client: LanguageClient):
+    yield
+    await lsp_client.shutdown_session()
+
+
+def remote(server: LlamaServer, **options: Any) -> dict[str, Any]:
+    return {"model": f"llama-server:{server.url}", **options}
+
+
+async def test_ghost_text_and_status_from_the_server(
+    client: LanguageClient, llama_server: LlamaServer
+) -> None:
+    statuses = await start(client, options=remote(llama_server))
+    ready = statuses[-1]
+    assert ready["state"] == "ready", statuses
+    assert ready["remote"] == f"127.0.0.1:{llama_server.port}" and ready["guided"] is True
+    assert (
+        ready["message"].startswith("remote model at 127.0.0.1 ready") and "guidance on" in ready["message"]
+    )
+    assert not [m for m in client.messages if "plain http" in m.message]  # loopback: no warning
+    open_doc(client, URI, SOURCE)
+    assert "side" in ghost_text(await inline(client, URI, 2, len("    return ")))
+
+
+async def test_guided_suggestion_names_a_real_member(
+    client: LanguageClient, llama_server: LlamaServer
+) -> None:
+    statuses = await start(
+        client, options=remote(llama_server, guided={"engineBudgetMs": 5000}), root_uri=ROOT.as_uri()
+    )
+    assert statuses[-1]["state"] == "ready", statuses
+    uri = (ROOT / "loop.py").as_uri()
+    text = (
+        'from warehouse import Warehouse\n\nstore = Warehouse("north")\nfor sku in ["A1", "B2"]:\n    store.'
+    )
+    open_doc(client, uri, text)
+    suggestion = ghost_text(await inline(client, uri, 4, len("    store.")))
+    name = re.match(r"\w+", suggestion)
+    assert name is not None and name.group(0) in WAREHOUSE_MEMBERS, suggestion
+
+
+async def stats(client: LanguageClient, uri: str, line: int, character: int) -> dict[str, Any]:
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line, character)
+        )
+    )
+    assert isinstance(result, types.CompletionList) and result.items, result
+    data = result.items[0].data
+    assert data is not None
+    return dict(data["stats"])
+
+
+async def test_the_servers_prompt_cache_serves_the_next_keystroke(
+    client: LanguageClient, llama_server: LlamaServer
+) -> None:
+    statuses = await start(client, inline=False, options=remote(llama_server, completionFallback="always"))
+    assert statuses[-1]["state"] == "ready", statuses
+    body = "import os\n\n\ndef newest(folder):\n    names = os.listdir(folder)\n" * 6
+    text = body + "    return max(names, key"
+    uri = "file:///tmp/ghostwise-test/cache.py"
+    open_doc(client, uri, text)
+    last = len(text.split("\n")[-1])
+    first = await stats(client, uri, text.count("\n"), last)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(
+                        start=types.Position(text.count("\n"), last),
+                        end=types.Position(text.count("\n"), last),
+                    ),
+                    text="=",
+                )
+            ],
+        )
+    )
+    second = await stats(client, uri, text.count("\n"), last + 1)
+    assert first["prompt_tokens"] > 100
+    # reused_tokens is the server's own timings.cache_n: all but the last few tokens came from its cache
+    assert second["reused_tokens"] >= second["prompt_tokens"] - 4, (first, second)
+    assert second["prompt_ms"] < first["prompt_ms"], (first, second)
+
+
+async def test_cancel_stops_the_request(client: LanguageClient, llama_server: LlamaServer) -> None:
+    statuses = await start(client, options=remote(llama_server, maxTokens=400, maxLines=200, maxMs=60_000))
+    assert statuses[-1]["state"] == "ready", statuses
+    text = "class Matrix:\n    def __init__(self, rows):\n        "
+    open_doc(client, URI, text)
+    params = types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=URI),
+        position=types.Position(line=2, character=8),
+        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
+    )
+    future = client.protocol.send_request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id="to-cancel")
+    await asyncio.sleep(0.5)  # the stream runs by now
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="to-cancel"))
+    with pytest.raises(JsonRpcException) as raised:
+        await asyncio.wait_for(asyncio.wrap_future(future), timeout=5)
+    assert raised.value.code == -32800
+    for _ in range(50):  # the closed stream stops the server's slot
+        if not any(slot.get("is_processing") for slot in llama_server.get("/slots")):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError(f"the server still generates: {llama_server.get('/slots')}")
+    open_doc(client, URI, SOURCE, version=2)
+    assert "side" in ghost_text(await inline(client, URI, 2, len("    return ")))

@@ -1,0 +1,111 @@
+"""The remote runtime against a real llama-server running the default model, side by side with the
+in-process runtime on the same GGUF: same vocabulary, same tokens, same suggestions, guided or not."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from completion_engine import Document
+from decoding.completer import Suggestion
+from decoding.remote_runtime import RemoteRuntime
+from decoding.settings import GuidanceSettings, ModelSettings
+from lsp_server.config import ServerSettings, parse_settings
+from lsp_server.service import CompletionService
+from tests.remote.llama_server import LlamaServer
+
+ROOT = Path(__file__).parents[1] / "data" / "guided"
+WAREHOUSE_MEMBERS = {"region", "bin_locations", "restock_shelf", "ship_parcel", "audit_trail"}
+TEXTS = {
+    "instance": 'from warehouse import Warehouse\n\nstore = Warehouse("north")\n'
+    'for sku, count in [("A1", 3), ("B2", 5)]:\n    store.',
+    "annotated": "from warehouse import Warehouse\n\n\ndef fulfil(store: Warehouse, orders):\n"
+    "    for order in orders:\n        store.",
+    "unique": 'from warehouse import Warehouse\n\nstore = Warehouse("north")\nprint(store.au',
+    "plain": 'def square_area(side):\n    """Return the area of a square."""\n    return ',
+}
+
+
+def service_for(spec: str, *, stream: bool = True) -> CompletionService:
+    settings, errors = parse_settings(
+        {"model": spec, "maxTokens": 16, "nCtx": 2048, "guided": {"engineBudgetMs": 5000}}, ServerSettings()
+    )
+    assert not errors
+    svc = CompletionService(replace(settings, model=replace(settings.model, remote_stream=stream)))
+    svc.load()
+    svc.warm_engine()
+    return svc
+
+
+@pytest.fixture(scope="module")
+def local() -> Iterator[CompletionService]:
+    svc = service_for("default")
+    yield svc
+    svc.engine.close()
+
+
+@pytest.fixture(scope="module")
+def remote(llama_server: LlamaServer) -> Iterator[CompletionService]:
+    svc = service_for(f"llama-server:{llama_server.url}")
+    yield svc
+    svc.engine.close()
+
+
+def complete(service: CompletionService, key: str, guidance: GuidanceSettings) -> Suggestion:
+    text = TEXTS[key]
+    doc = Document(
+        uri=(ROOT / f"{key}.py").as_uri(),
+        version=1,
+        text=text,
+        cursor=len(text),
+        path=ROOT / f"{key}.py",
+        workspace_root=ROOT,
+    )
+    service.prepare(doc)
+    return service.complete(doc, guidance=guidance)
+
+
+def test_vocabulary_comes_from_the_server_and_matches_the_gguf(llama_server: LlamaServer, runtime) -> None:
+    remote = RemoteRuntime(llama_server.url, ModelSettings())
+    assert remote.n_vocab == runtime.n_vocab
+    differ = [t for t in range(runtime.n_vocab) if remote.piece(t) != runtime.piece(t)]
+    assert differ == [], [(t, remote.piece(t), runtime.piece(t)) for t in differ[:5]]
+    assert remote.bos() == runtime.bos()
+    text = "def fetch(url: str) -> bytes:\n    return urllib.request.urlopen(url).read()  # é €"
+    assert remote.tokenize(text) == runtime.tokenize(text)
+    assert remote.special_id("<start_of_turn>") == runtime.special_id("<start_of_turn>") is not None
+    remote.close()
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_same_suggestions_as_in_process(
+    local: CompletionService, remote: CompletionService, key: str
+) -> None:
+    for guidance in (GuidanceSettings(enabled=False), GuidanceSettings()):
+        here, there = complete(local, key, guidance), complete(remote, key, guidance)
+        assert there.text == here.text, (guidance.enabled, here.text, there.text)
+
+
+def test_guided_names_a_real_member_over_the_network(remote: CompletionService) -> None:
+    for key in ("instance", "annotated"):
+        base = complete(remote, key, GuidanceSettings(enabled=False))
+        guided = complete(remote, key, GuidanceSettings())
+        first = re.match(r"\w+", guided.text)
+        assert re.match(r"\w+", base.text).group(0) not in WAREHOUSE_MEMBERS, base.text  # type: ignore[union-attr]
+        assert first is not None and first.group(0) in WAREHOUSE_MEMBERS, guided.text
+        assert guided.stats.guidance is not None and guided.stats.guidance.pruned > 0
+
+
+def test_step_mode_gives_the_same_text(llama_server: LlamaServer, remote: CompletionService) -> None:
+    step = service_for(f"llama-server:{llama_server.url}", stream=False)
+    try:
+        for key in ("instance", "plain"):
+            assert (
+                complete(step, key, GuidanceSettings()).text == complete(remote, key, GuidanceSettings()).text
+            )
+    finally:
+        step.engine.close()
