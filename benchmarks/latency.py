@@ -55,14 +55,16 @@ def positions(text: str, n: int, seed: int) -> list[int]:
 class Session:
     """A real ghostwise server over stdio and a client that times inline completion requests."""
 
-    def __init__(self, guided: bool) -> None:
+    def __init__(self, guided: bool, options: dict[str, Any] | None = None) -> None:
         self.client = LanguageClient("ghostwise-latency", "1")
         self.ready = asyncio.Event()
-        self.options = {**OPTIONS, "guided": {"enabled": guided}}
+        self.options = {**OPTIONS, **(options or {}), "guided": {"enabled": guided}}
+        self.state = ""
 
         @self.client.feature("ghostwise/status")
         def _status(params: Any) -> None:
-            if getattr(params, "state", "") in ("ready", "error"):
+            self.state = getattr(params, "state", "")
+            if self.state in ("ready", "error"):
                 self.ready.set()
 
     async def start(self) -> None:

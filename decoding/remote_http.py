@@ -221,6 +221,9 @@ class Stream:
             if not line or line.startswith(b":"):
                 continue
             field, _, value = line.partition(b":")
+            if value.strip() == b"[DONE]":  # how OpenAI-compatible streams end
+                self.close()
+                return
             try:
                 event = json.loads(value) if field in (b"data", b"error") else None
             except ValueError:

@@ -14,15 +14,17 @@ DEFAULT_MODEL = "default"
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ModelSettings:
-    """Which model to use and how (``spec``: ``default``, a local path, ``hf:OWNER/REPO/FILE.gguf``, or
-    ``llama-server:http://HOST:PORT``, a model server reached with ``server_api_key`` within
-    ``server_timeout_ms`` per answer; ``remote_stream`` False: one request per token, for comparison)."""
+    """Which model to use and how (``spec``: ``default``, a local path, ``hf:OWNER/REPO/FILE.gguf``,
+    ``llama-server:http://HOST:PORT`` or ``openai:http://HOST:PORT/v1``, a model server reached with
+    ``server_api_key`` within ``server_timeout_ms`` per answer; ``remote_stream`` False: one request per
+    token, for comparison)."""
 
     spec: str = field(default=DEFAULT_MODEL, metadata={"setting": {"key": "model"}})
     n_ctx: int = field(default=4096, metadata={"setting": {"range": (256, 1 << 20)}})
     threads: int = field(default=0, metadata={"setting": {"range": (0, 512)}})  # 0: all cores
     n_batch: int = field(default=512, metadata={"setting": {"range": (1, 1 << 16)}})
     server_api_key: str = field(default="", metadata={"setting": {}})
+    server_model: str = field(default="", metadata={"setting": {}})  # the model name an openai: server gets
     server_timeout_ms: int = field(default=10_000, metadata={"setting": {"range": (100, 600_000)}})
     remote_stream: bool = True
 

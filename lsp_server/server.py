@@ -133,7 +133,7 @@ class GhostwiseServer(LanguageServer):
                 "state": state,
                 "model": self.service.model_name or self.settings.model.spec,
                 "remote": remote.label if (remote := self.service.remote) else None,
-                "guided": self.settings.guided.enabled,
+                "guided": self.settings.guided.enabled and self.service.guidance_available,
                 "message": message,
                 "snoozedUntil": self.snooze.until,
             },
@@ -205,7 +205,10 @@ class GhostwiseServer(LanguageServer):
         remote = self.service.remote
         if remote is None:
             return f"{self.service.model_name} ready"
-        guidance = "on" if self.settings.guided.enabled else "off"
+        if not self.service.guidance_available:
+            guidance = "unavailable on an OpenAI-compatible server"
+        else:
+            guidance = "on" if self.settings.guided.enabled else "off"
         return f"remote model at {remote.host} ready ({self.service.model_name}), guidance {guidance}"
 
     def _served(self, error: ModelError | None) -> None:

@@ -17,6 +17,7 @@ from decoding.completer import Completer, Suggestion
 from decoding.guided import GuidanceMemo
 from decoding.loop import CancelToken
 from decoding.model_source import ModelError, Progress, cache_dir, resolve_model
+from decoding.openai_completer import OpenAICompleter, OpenAIModel, openai_url
 from decoding.remote_http import Endpoint
 from decoding.remote_runtime import REMOTE_SCHEME, RemoteRuntime, VocabularyChanged, remote_url
 from decoding.runtime import TokenModel
@@ -39,7 +40,7 @@ class CompletionService:
     def __init__(self, settings: ServerSettings | None = None) -> None:
         self._settings = settings or ServerSettings()
         self.engine = PythonEngine(self._settings.engine)
-        self._completer: Completer | None = None
+        self._completer: Completer | OpenAICompleter | None = None
         self._memos: BoundedLRU[tuple[str, int], GuidanceMemo] = BoundedLRU(max_entries=_MEMO_DOCUMENTS)
         self._lock = threading.Lock()
 
@@ -74,13 +75,21 @@ class CompletionService:
     def remote(self) -> Endpoint | None:
         """The model server in use, when the model is remote."""
         model = self._completer.model if self._completer else None
-        return model.endpoint if isinstance(model, RemoteRuntime) else None
+        return model.endpoint if isinstance(model, RemoteRuntime | OpenAIModel) else None
+
+    @property
+    def guidance_available(self) -> bool:
+        """Whether the loaded model can be guided (an OpenAI-compatible server cannot)."""
+        return not isinstance(self._completer, OpenAICompleter)
 
     def load(self, progress: Progress | None = None) -> None:
         """Resolve and load the configured model (blocking); raises :class:`ModelError`."""
         settings = self._settings.model
         runtime: TokenModel
         url = remote_url(settings.spec)
+        if (base := openai_url(settings.spec)) is not None:
+            self._adopt(OpenAICompleter(OpenAIModel(base, settings)))
+            return
         if url is not None:
             if progress:
                 progress(f"Connecting to {url}", None)
@@ -97,10 +106,12 @@ class CompletionService:
             identity = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
         if progress:
             progress("Indexing the vocabulary", None)
-        index = load_index(runtime, identity, cache_dir() / "vocab")
+        self._adopt(Completer(runtime, load_index(runtime, identity, cache_dir() / "vocab")))
+
+    def _adopt(self, completer: Completer | OpenAICompleter) -> None:
         with self._lock:
-            old, self._completer = self._completer, Completer(runtime, index)
-        if old is not None and isinstance(old.model, RemoteRuntime):
+            old, self._completer = self._completer, completer
+        if old is not None and isinstance(old.model, RemoteRuntime | OpenAIModel):
             old.model.close()
 
     def unload(self) -> None:
@@ -126,7 +137,7 @@ class CompletionService:
         with self._lock:
             if self._completer is None:
                 raise ModelNotReady("the model is not loaded")
-            guided = guidance.enabled and doc.language_id in self.engine.languages
+            guided = guidance.enabled and doc.language_id in self.engine.languages and self.guidance_available
             guide = EngineGuide(self.engine, doc) if guided else None
             return self._completer.complete(
                 doc, settings.generation, guide=guide, guidance=guidance, memo=self._memo(doc), cancel=cancel

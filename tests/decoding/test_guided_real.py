@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from completion_engine import Document, EngineGuide
-from decoding.completer import Suggestion
+from decoding.completer import Completer, Suggestion
 from decoding.guided import GuidanceStats, GuidedPolicy
 from decoding.sampling import Sampler
 from decoding.settings import GenerationSettings, GuidanceSettings
@@ -116,7 +116,7 @@ def test_memo_serves_later_requests_on_the_same_version(service: CompletionServi
 def test_boundary_rules_with_real_tokenizer_pieces(service: CompletionService) -> None:
     """Gemma's pieces that cross an identifier boundary: ``__(``, ``.__``, `` self``, ``_)``."""
     completer = service._completer
-    assert completer is not None and completer.index is not None
+    assert isinstance(completer, Completer) and completer.index is not None
     index = completer.index
     ids = {text: index.texts.index(text) for text in ("__(", ".__", " self", "_)", ").")}
     source = (
