@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -40,6 +41,7 @@ REMOTE_SCHEME = "llama-server:"
 _TOP_K = 20  # log-probabilities per streamed token
 _DEEP_K = 4096  # the deeper list asked for when guidance prunes the whole top
 _AHEAD = 64  # tokens one stream generates at most before a new one is needed
+_SLOT_HEAD = 32  # prompt tokens that pick the slot
 _CHECK_EVERY_S = 5.0  # how often (and after a lost connection) a request first confirms the model
 
 
@@ -256,9 +258,17 @@ class RemoteRuntime:
         return self.logits()
 
     # -- requests ----------------------------------------------------------------------------------
+    def _slot(self) -> int:
+        """The server slot for the cached tokens: one per prompt head (path header and file start), so
+        each document keeps its slot's KV cache across keystrokes. Left to the server, a request that
+        follows a closed stream would find that slot still busy for a token and go to another one."""
+        head = np.asarray(self._tokens[:_SLOT_HEAD], dtype=np.int64).tobytes()
+        return zlib.crc32(head) % max(1, self.server.slots)
+
     def _body(self, n_predict: int, n_probs: int) -> dict[str, Any]:
         return {
             "prompt": self._tokens,
+            "id_slot": self._slot(),
             "n_predict": n_predict,
             "n_probs": n_probs,
             "temperature": 0,
