@@ -100,3 +100,30 @@ async def inline(
     )
     assert result is None or isinstance(result, types.InlineCompletionList), result
     return result
+
+
+def insert(client: LanguageClient, uri: str, version: int, line: int, character: int, text: str) -> None:
+    """``didChange``: ``text`` typed at (line, character)."""
+    at = types.Position(line=line, character=character)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[
+                types.TextDocumentContentChangePartial(range=types.Range(start=at, end=at), text=text)
+            ],
+        )
+    )
+
+
+def request_invoked(
+    client: LanguageClient, uri: str, line: int, character: int, msg_id: str | None = None
+) -> asyncio.Future[Any]:
+    """An explicit (``Invoked``) inline completion request, not awaited: a future of its answer."""
+    params = types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=line, character=character),
+        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
+    )
+    return asyncio.wrap_future(
+        client.protocol.send_request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id=msg_id)
+    )

@@ -15,7 +15,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 from tests.decoding.gguf_factory import write_vocab_gguf
-from tests.lsp.session import CONFIG, ghost_text, inline, open_doc, start
+from tests.lsp.session import CONFIG, ghost_text, inline, open_doc, request_invoked, start
 from tests.remote.llama_server import LlamaServer
 from tests.remote.proxy import Proxy
 
@@ -68,12 +68,7 @@ async def suggestions_resume(client: LanguageClient, timeout_s: float = 40) -> s
 def long_request(client: LanguageClient) -> asyncio.Future[Any]:
     text = "class Matrix:\n    def __init__(self, rows):\n        "
     open_doc(client, URI, text, version=2)
-    params = types.InlineCompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=URI),
-        position=types.Position(line=2, character=8),
-        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
-    )
-    return asyncio.wrap_future(client.protocol.send_request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params))
+    return request_invoked(client, URI, 2, 8)
 
 
 async def test_server_not_running_at_start(client: LanguageClient, own_server: LlamaServer) -> None:

@@ -14,7 +14,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient
 
-from tests.lsp.session import CONFIG, ghost_text, inline, open_doc, start
+from tests.lsp.session import CONFIG, ghost_text, inline, insert, open_doc, request_invoked, start
 from tests.remote.llama_server import LlamaServer
 
 ROOT = Path(__file__).parents[1] / "data" / "guided"
@@ -88,20 +88,7 @@ async def test_the_servers_prompt_cache_serves_the_next_keystroke(
     open_doc(client, uri, text)
     last = len(text.split("\n")[-1])
     first = await stats(client, uri, text.count("\n"), last)
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[
-                types.TextDocumentContentChangePartial(
-                    range=types.Range(
-                        start=types.Position(text.count("\n"), last),
-                        end=types.Position(text.count("\n"), last),
-                    ),
-                    text="=",
-                )
-            ],
-        )
-    )
+    insert(client, uri, 2, text.count("\n"), last, "=")
     second = await stats(client, uri, text.count("\n"), last + 1)
     assert first["prompt_tokens"] > 100
     # reused_tokens is the server's own timings.cache_n: all but the last few tokens came from its cache
@@ -114,16 +101,11 @@ async def test_cancel_stops_the_request(client: LanguageClient, llama_server: Ll
     assert statuses[-1]["state"] == "ready", statuses
     text = "class Matrix:\n    def __init__(self, rows):\n        "
     open_doc(client, URI, text)
-    params = types.InlineCompletionParams(
-        text_document=types.TextDocumentIdentifier(uri=URI),
-        position=types.Position(line=2, character=8),
-        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked),
-    )
-    future = client.protocol.send_request(types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id="to-cancel")
+    future = request_invoked(client, URI, 2, 8, msg_id="to-cancel")
     await asyncio.sleep(0.5)  # the stream runs by now
     client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="to-cancel"))
     with pytest.raises(JsonRpcException) as raised:
-        await asyncio.wait_for(asyncio.wrap_future(future), timeout=5)
+        await asyncio.wait_for(future, timeout=5)
     assert raised.value.code == -32800
     for _ in range(50):  # the closed stream stops the server's slot
         if not any(slot.get("is_processing") for slot in llama_server.get("/slots")):
