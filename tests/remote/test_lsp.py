@@ -91,8 +91,12 @@ async def test_the_servers_prompt_cache_serves_the_next_keystroke(
     insert(client, uri, 2, text.count("\n"), last, "=")
     second = await stats(client, uri, text.count("\n"), last + 1)
     assert first["prompt_tokens"] > 100
-    # reused_tokens is the server's own timings.cache_n: all but the last few tokens came from its cache
-    assert second["reused_tokens"] >= second["prompt_tokens"] - 4, (first, second)
+    # reused_tokens is the server's own timings.cache_n: all but the last few tokens (healed, retokenized
+    # after the typed character) came from its cache
+    assert first["reused_tokens"] < 10 and second["reused_tokens"] >= second["prompt_tokens"] - 10, (
+        first,
+        second,
+    )
     assert second["prompt_ms"] < first["prompt_ms"], (first, second)
 
 

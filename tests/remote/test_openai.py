@@ -34,13 +34,15 @@ async def test_unguided_ghost_text_and_status(client: LanguageClient, llama_serv
     assert "side" in ghost_text(await inline(client, URI, 2, len("    return ")))
 
 
-def test_a_server_that_refuses_suffix_gets_prefix_only_prompts(llama_server: LlamaServer) -> None:
+def test_fill_in_the_middle_through_suffix(llama_server: LlamaServer) -> None:
+    """llama-server's ``/v1/completions`` takes ``suffix``: FIM stays on (a server that refuses it gets
+    prefix-only prompts: ``tests/unit/test_openai_completer.py``)."""
     service = CompletionService(ServerSettings(model=ModelSettings(spec=f"openai:{llama_server.url}/v1")))
     service.load()
     completer = service._completer
-    assert isinstance(completer, OpenAICompleter) and completer.fim  # FIM is tried first
+    assert isinstance(completer, OpenAICompleter)
     doc = Document(uri=URI, version=1, text=SOURCE + "\n\nprint(square_area(2))\n", cursor=len(SOURCE))
     suggestion = service.complete(doc)
-    assert not completer.fim and not suggestion.stats.fim  # llama-server: "Unsupported param: suffix"
+    assert completer.fim and suggestion.stats.fim
     assert "side" in suggestion.text and suggestion.stats.guided is False
     service.engine.close()

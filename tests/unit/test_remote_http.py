@@ -1,8 +1,11 @@
 """The HTTP layer of the remote runtimes against a scripted loopback server (no model): URLs, errors
-named clearly, the backoff after a failure to connect, and server-sent events, whole or broken."""
+named clearly, the backoff after a failure to connect, server-sent events, whole or broken; and the
+OpenAI-compatible completer's fall-back to prefix-only prompts on a server that refuses ``suffix``
+(llama-server takes it: the real-server tests cannot show this path)."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -11,7 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from completion_engine import Document
+from decoding.openai_completer import OpenAICompleter, OpenAIModel
 from decoding.remote_http import Client, Endpoint, RemoteError, Unreachable
+from decoding.settings import GenerationSettings, ModelSettings
 from tests.remote.llama_server import free_port
 
 ANSWERS: dict[str, tuple[int, str, bytes]] = {
@@ -23,7 +29,18 @@ ANSWERS: dict[str, tuple[int, str, bytes]] = {
     "/cut": (200, "text/event-stream", b'data: {"n": 1}\n\n'),
     "/garbage": (200, "text/event-stream", b'data: {"n": 1}\n\ndata: {"n": \n\n'),
     "/failed": (200, "text/event-stream", b'data: {"n": 1}\n\nerror: {"message": "slot busy"}\n\n'),
+    "/v1/models": (200, "application/json", b'{"data": [{"id": "coder-1.5b"}]}'),
+    "/v1/completions": (
+        200,
+        "text/event-stream",
+        (
+            b'data: {"choices": [{"text": "side *"}]}\n\ndata: {"choices": [{"text": " side\\nprint"}]}\n\n'
+            b"data: [DONE]\n\n"
+        ),
+    ),
 }
+REFUSED = (400, "application/json", b'{"error": {"code": 400, "message": "Unsupported param: suffix"}}')
+SEEN: list[dict[str, object]] = []
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +53,11 @@ def server() -> Iterator[str]:
 
         def do_GET(self) -> None:
             status, kind, body = ANSWERS[self.path]
+            if self.command == "POST":
+                sent = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                SEEN.append(sent)
+                if "suffix" in sent:
+                    status, kind, body = REFUSED
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.end_headers()
@@ -114,3 +136,15 @@ def test_time_out() -> None:
         with pytest.raises(Unreachable, match="did not answer within 300 ms"):
             c.get("/json")
         assert 0.25 < time.monotonic() - t0 < 2
+
+
+def test_openai_server_refusing_suffix_gets_prefix_only_prompts(server: str) -> None:
+    completer = OpenAICompleter(OpenAIModel(server + "/v1", ModelSettings(server_api_key="k")))
+    assert completer.model.model == "coder-1.5b" and completer.fim
+    text = "def square_area(side):\n    return "
+    doc = Document(uri="file:///t.py", version=1, text=text + "\n\nprint(1)\n", cursor=len(text))
+    SEEN.clear()
+    suggestion = completer.complete(doc, GenerationSettings())
+    assert ["suffix" in sent for sent in SEEN] == [True, False] and not completer.fim
+    assert SEEN[1]["prompt"] == text and SEEN[1]["model"] == "coder-1.5b"
+    assert suggestion.text == "side * side" and suggestion.stop_reason == "line" and not suggestion.stats.fim
