@@ -41,6 +41,7 @@ REMOTE_SCHEME = "llama-server:"
 _TOP_K = 20  # log-probabilities per streamed token
 _DEEP_K = 4096  # the deeper list asked for when guidance prunes the whole top
 _AHEAD = 64  # tokens one stream generates at most before a new one is needed
+_VOCABULARY_TIMEOUT_MS = 120_000  # the one bulk answer (every token's bytes) may take a while
 _SLOT_HEAD = 32  # prompt tokens that pick the slot
 _CHECK_EVERY_S = 5.0  # how often (and after a lost connection) a request first confirms the model
 
@@ -81,6 +82,7 @@ class RemoteRuntime:
         self, url: str, settings: ModelSettings, *, stream: bool = True, top_k: int = _TOP_K
     ) -> None:
         self.endpoint = Endpoint.parse(url)
+        self._api_key, self._timeout_ms = settings.server_api_key, settings.server_timeout_ms
         self._client = Client(
             self.endpoint, api_key=settings.server_api_key, timeout_ms=settings.server_timeout_ms
         )
@@ -138,10 +140,14 @@ class RemoteRuntime:
 
     def _vocabulary(self) -> list[bytes]:
         """Every token's bytes, from one completion step that lists the whole vocabulary."""
-        answer = self._client.post(
-            "/completion",
-            {"prompt": [0], "n_predict": 1, "n_probs": self.n_vocab, "cache_prompt": False, "temperature": 0},
+        body = {"prompt": [0], "n_predict": 1, "n_probs": self.n_vocab, "ignore_eos": True, "temperature": 0}
+        bulk = Client(
+            self.endpoint, api_key=self._api_key, timeout_ms=max(self._timeout_ms, _VOCABULARY_TIMEOUT_MS)
         )
+        try:
+            answer = bulk.post("/completion", body | {"cache_prompt": False})
+        finally:
+            bulk.close()
         pieces = [b""] * self.n_vocab
         try:
             for entry in answer["completion_probabilities"][0]["top_logprobs"]:

@@ -37,9 +37,11 @@ def proxy(llama_server: LlamaServer) -> Iterator[Proxy]:
     p.close()
 
 
-async def until(statuses: list[dict[str, Any]], state: str, timeout_s: float = 60) -> dict[str, Any]:
-    """The first status in ``state`` from now on."""
-    seen = len(statuses)
+async def until(
+    statuses: list[dict[str, Any]], state: str, timeout_s: float = 60, *, since: int | None = None
+) -> dict[str, Any]:
+    """The first status in ``state`` from the ``since``-th on (default: from now on)."""
+    seen = len(statuses) if since is None else since
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         for status in statuses[seen:]:
@@ -89,11 +91,11 @@ async def test_server_killed_mid_stream_then_restarted(
     assert statuses[-1]["state"] == "ready", statuses
     pending = long_request(client)
     await asyncio.sleep(1.0)  # streaming by now
-    t0 = time.monotonic()
+    t0, seen = time.monotonic(), len(statuses)
     own_server.kill()
     assert await asyncio.wait_for(pending, timeout=10) is None  # no stuck request
     assert time.monotonic() - t0 < 5
-    error = await until(statuses, "error", timeout_s=5)
+    error = await until(statuses, "error", timeout_s=5, since=seen)
     assert str(own_server.port) in error["message"], error
     own_server.start()  # a new process: slots and prompt cache are gone
     assert "side" in await suggestions_resume(client)
@@ -119,10 +121,11 @@ async def test_slow_server_times_out(client: LanguageClient, proxy: Proxy) -> No
     statuses = await start(client, options={"model": f"llama-server:{proxy.url}", "serverTimeoutMs": 500})
     assert statuses[-1]["state"] == "ready", statuses
     proxy.mode = "slow"
-    t0 = time.monotonic()
+    t0, seen = time.monotonic(), len(statuses)
     assert await suggestion(client, 1) == ""
     assert time.monotonic() - t0 < 2.5  # the time-out, not the server's 3 s
-    assert "did not answer within 500 ms" in (await until(statuses, "error", timeout_s=1))["message"]
+    error = await until(statuses, "error", timeout_s=1, since=seen)
+    assert "did not answer within 500 ms" in error["message"], error
     proxy.mode = "pass"
     assert "side" in await suggestions_resume(client)
 
@@ -131,9 +134,9 @@ async def test_slow_server_times_out(client: LanguageClient, proxy: Proxy) -> No
 async def test_broken_stream(client: LanguageClient, proxy: Proxy, mode: str) -> None:
     statuses = await start(client, options={"model": f"llama-server:{proxy.url}", **LONG})
     assert statuses[-1]["state"] == "ready", statuses
-    proxy.mode = mode
+    proxy.mode, seen = mode, len(statuses)
     assert await asyncio.wait_for(long_request(client), timeout=10) is None
-    error = await until(statuses, "error", timeout_s=2)
+    error = await until(statuses, "error", timeout_s=2, since=seen)
     assert ("ended before" if mode == "truncate" else "malformed stream") in error["message"], error
     proxy.mode = "pass"
     assert "side" in await suggestions_resume(client)
