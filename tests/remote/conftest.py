@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.remote.llama_server import LlamaServer, build
+from tests.remote.proxy import Proxy
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +34,11 @@ def own_server(llama_server_binary: Path, default_model_path: Path, tmp_path: Pa
     server = LlamaServer(llama_server_binary, default_model_path, tmp_path / "server.log")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def proxy(llama_server: LlamaServer) -> Iterator[Proxy]:
+    """A proxy in front of the shared server, which misbehaves when told (``proxy.mode``)."""
+    p = Proxy(llama_server.port)
+    yield p
+    p.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +27,6 @@ LONG = {"maxTokens": 400, "maxLines": 200, "maxMs": 60_000}
 async def client(lsp_client: LanguageClient):
     yield
     await lsp_client.shutdown_session()
-
-
-@pytest.fixture
-def proxy(llama_server: LlamaServer) -> Iterator[Proxy]:
-    p = Proxy(llama_server.port)
-    yield p
-    p.close()
 
 
 async def until(

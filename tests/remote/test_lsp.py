@@ -16,6 +16,7 @@ from pytest_lsp import LanguageClient
 
 from tests.lsp.session import CONFIG, ghost_text, inline, insert, open_doc, request_invoked, start
 from tests.remote.llama_server import LlamaServer
+from tests.remote.proxy import Proxy
 
 ROOT = Path(__file__).parents[1] / "data" / "guided"
 WAREHOUSE_MEMBERS = {"region", "bin_locations", "restock_shelf", "ship_parcel", "audit_trail"}
@@ -119,3 +120,18 @@ async def test_cancel_stops_the_request(client: LanguageClient, llama_server: Ll
         raise AssertionError(f"the server still generates: {llama_server.get('/slots')}")
     open_doc(client, URI, SOURCE, version=2)
     assert "side" in ghost_text(await inline(client, URI, 2, len("    return ")))
+
+
+async def test_a_document_not_opened_is_never_sent(
+    client: LanguageClient, proxy: Proxy, tmp_path: Path
+) -> None:
+    statuses = await start(client, options={"model": f"llama-server:{proxy.url}"})
+    assert statuses[-1]["state"] == "ready", statuses
+    secret = tmp_path / "secret_settings.py"
+    secret.write_text('API_TOKEN = "do-not-send"\nprint(API_')  # on disk, never opened in the editor
+    before = len(proxy.served)
+    assert await inline(client, secret.as_uri(), 1, len("print(API_")) is None
+    assert proxy.served[before:] == []  # nothing reached the model server
+    open_doc(client, secret.as_uri(), secret.read_text())  # once opened, it is the user's to complete
+    await inline(client, secret.as_uri(), 1, len("print(API_"))
+    assert any("/completion" in line for line in proxy.served[before:])
