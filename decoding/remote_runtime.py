@@ -12,6 +12,10 @@ the server's, healing, a forced name, a back-off), the stream is closed and a ne
 prompt plus the output, which the server's prompt cache mostly holds (``timings.cache_n``). With
 ``stream=False`` every token is one ``n_predict: 1`` request instead (the step mode, for comparison).
 
+llama-server sends no probabilities for a sampled token that ends inside a UTF-8 character (it waits
+for the rest of the character): a step bans such a token and asks again, and a stream whose event count
+skips one (``tokens_predicted``) gives way to a step at that point.
+
 The vocabulary (each token's bytes) comes from the server itself: one ``n_probs = n_vocab`` request,
 so a server running another model gets its own vocabulary index. A token without bytes (the server
 renders control tokens as empty) counts as control / end of generation. :meth:`check` compares the
@@ -43,6 +47,7 @@ _DEEP_K = 4096  # the deeper list asked for when guidance prunes the whole top
 _AHEAD = 64  # tokens one stream generates at most before a new one is needed
 _VOCABULARY_TIMEOUT_MS = 120_000  # the one bulk answer (every token's bytes) may take a while
 _SLOT_HEAD = 32  # prompt tokens that pick the slot
+_BANS = 8  # sampled tokens banned at most, one after another, to get one step's probabilities
 _CHECK_EVERY_S = 5.0  # how often (and after a lost connection) a request first confirms the model
 
 
@@ -110,6 +115,7 @@ class RemoteRuntime:
         self._next: _Next | None = None
         self._live: Stream | None = None
         self._events: Any = None
+        self._streamed = 0  # distributions the live stream has sent
         self._checked_at = time.monotonic()
         self._logits = np.full(self.n_vocab, -np.inf, dtype=np.float32)
         self._logits_of: _Next | None = None
@@ -140,12 +146,20 @@ class RemoteRuntime:
 
     def _vocabulary(self) -> list[bytes]:
         """Every token's bytes, from one completion step that lists the whole vocabulary."""
-        body = {"prompt": [0], "n_predict": 1, "n_probs": self.n_vocab, "ignore_eos": True, "temperature": 0}
+        body = {
+            "prompt": [0],
+            "n_predict": 1,
+            "n_probs": self.n_vocab,
+            "ignore_eos": True,
+            "temperature": 0,
+            "cache_prompt": False,
+            "return_tokens": True,
+        }
         bulk = Client(
             self.endpoint, api_key=self._api_key, timeout_ms=max(self._timeout_ms, _VOCABULARY_TIMEOUT_MS)
         )
         try:
-            answer = bulk.post("/completion", body | {"cache_prompt": False})
+            answer = self._probabilities(bulk, body)
         finally:
             bulk.close()
         pieces = [b""] * self.n_vocab
@@ -294,7 +308,10 @@ class RemoteRuntime:
         body = self._body(ahead, self._top_k) | {"stream": True}
         self._live = self._client.stream("/completion", body)
         self._events = self._live.events()
+        self._streamed = 0
         self._advance()
+        if self._next is None:  # the stream ended before it sent a distribution
+            self._next = self._step(self._top_k)
 
     def _advance(self) -> None:
         """Read the stream's next token and the distribution it was chosen from."""
@@ -310,6 +327,13 @@ class RemoteRuntime:
                 self.last_timings = timings
             probs = event.get("completion_probabilities")
             if probs:
+                self._streamed += 1
+                if event.get("tokens_predicted", self._streamed) != self._streamed:
+                    # the token sampled here ended inside a UTF-8 character: the server sent no event
+                    # for it (it waits for the rest), so this event's distribution is the next one's
+                    self.finish()
+                    self._next = self._step(self._top_k)
+                    return
                 self._next = self._parse(probs[0])
                 return
             if event.get("stop"):
@@ -317,12 +341,30 @@ class RemoteRuntime:
                 return
 
     def _step(self, n_probs: int) -> _Next:
-        answer = self._client.post("/completion", self._body(1, n_probs))
-        self.last_timings = answer.get("timings", {}) if isinstance(answer, dict) else {}
-        probs = answer.get("completion_probabilities") if isinstance(answer, dict) else None
-        if not probs:
-            raise RemoteError(f"{self.endpoint.label} answered a completion without probabilities")
-        return self._parse(probs[0])
+        answer = self._probabilities(self._client, self._body(1, n_probs))
+        self.last_timings = answer.get("timings") or {}
+        return self._parse(answer["completion_probabilities"][0])
+
+    def _probabilities(self, client: Client, body: dict[str, Any]) -> dict[str, Any]:
+        """The answer of a one-token ``/completion`` ``body``, with the probabilities of that token.
+
+        llama-server withholds them when the token it sampled ends inside a UTF-8 character (it waits
+        for the rest of the character, which ``n_predict: 1`` never brings). That token is then banned
+        (``logit_bias``) and the step asked again: the listed probabilities are the model's before
+        sampling, so the ban does not change them, and the banned token is still in the list.
+        """
+        banned: list[list[int | bool]] = []
+        for _ in range(_BANS):
+            answer = client.post("/completion", body | {"logit_bias": banned} if banned else body)
+            if not isinstance(answer, dict):
+                break
+            if answer.get("completion_probabilities"):
+                return answer
+            sampled = answer.get("tokens")
+            if not isinstance(sampled, list) or not sampled:
+                break
+            banned += [[int(token), False] for token in sampled]
+        raise RemoteError(f"{self.endpoint.label} answered a completion without probabilities")
 
     def _parse(self, entry: Any) -> _Next:
         try:

@@ -147,11 +147,6 @@ async def test_url_that_is_not_a_llama_server(client: LanguageClient, proxy: Pro
     assert len(proxy.served) == served  # a wrong URL is not retried in a loop
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="detected and rebuilt, but the vocabulary request to the tiny random model answers without "
-    "completion_probabilities (not diagnosed yet)",
-)
 async def test_server_restarted_with_another_model(
     client: LanguageClient, own_server: LlamaServer, tmp_path: Path
 ) -> None:

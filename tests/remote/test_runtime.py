@@ -13,10 +13,13 @@ import pytest
 
 from completion_engine import Document
 from decoding.completer import Suggestion
+from decoding.llama_runtime import LlamaRuntime
 from decoding.remote_runtime import RemoteRuntime
+from decoding.runtime import TokenModel
 from decoding.settings import GuidanceSettings, ModelSettings
 from lsp_server.config import ServerSettings, parse_settings
 from lsp_server.service import CompletionService
+from tests.decoding.gguf_factory import write_vocab_gguf
 from tests.remote.llama_server import LlamaServer
 
 ROOT = Path(__file__).parents[1] / "data" / "guided"
@@ -123,3 +126,43 @@ def test_step_mode_gives_the_same_text(llama_server: LlamaServer, remote: Comple
             )
     finally:
         step.engine.close()
+
+
+@pytest.fixture(scope="module")
+def tiny(llama_server_binary: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """A server running a tiny model with random weights, whose greedy choices are often single bytes."""
+    folder = tmp_path_factory.mktemp("tiny")
+    write_vocab_gguf(folder / "tiny.gguf", [], weights=True)
+    server = LlamaServer(llama_server_binary, folder / "tiny.gguf", folder / "server.log", parallel=1)
+    yield server.start()
+    server.stop()
+
+
+def greedy(model: TokenModel, prompt: list[int], n: int) -> list[int]:
+    model.prime(prompt)
+    chosen = []
+    for _ in range(n):
+        chosen.append(int(np.argmax(model.logits())))
+        model.append(chosen[-1:])
+    return chosen
+
+
+def starts_a_character(piece: bytes) -> bool:
+    """The piece ends inside a UTF-8 character (its last byte opens a multi-byte one)."""
+    return bool(piece) and piece[-1] >= 0xC0
+
+
+def test_tokens_that_end_inside_a_character(tiny: LlamaServer) -> None:
+    """llama-server sends no probabilities for a sampled token that ends inside a UTF-8 character (it
+    waits for the rest): the vocabulary, streaming and step mode still see every step, as in-process."""
+    local = LlamaRuntime(tiny.model, ModelSettings(n_ctx=512))
+    stream = RemoteRuntime(tiny.url, ModelSettings())
+    step = RemoteRuntime(tiny.url, ModelSettings(), stream=False)
+    assert [stream.piece(t) for t in range(stream.n_vocab)] == [local.piece(t) for t in range(local.n_vocab)]
+    prompt = local.tokenize("def f(x):\n    return")
+    expected = greedy(local, prompt, 40)
+    assert any(starts_a_character(local.piece(t)) for t in expected)  # the case is met
+    assert greedy(stream, prompt, 40) == expected
+    assert greedy(step, prompt, 40) == expected
+    stream.close()
+    step.close()
