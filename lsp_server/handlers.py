@@ -65,7 +65,7 @@ def create_server() -> GhostwiseServer:
         if "model" in changed:
             spawn(ls.load_model())
         else:
-            ls.send_status(ls.state, ls.load_error or "")
+            ls.send_current_status()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GhostwiseServer, params: types.DidCloseTextDocumentParams) -> None:

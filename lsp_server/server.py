@@ -68,7 +68,7 @@ class GhostwiseServer(LanguageServer):
         self._loads = 0
         self._retry_load = False
         self._shown_errors: set[str] = set()
-        self.snooze = Snooze(lambda: self.send_status(self.state, self.load_error or ""))
+        self.snooze = Snooze(self.send_current_status)
         self.devdata = Recorder(
             lambda: self.service.settings, lambda m: self.show_once(m, types.MessageType.Warning)
         )
@@ -125,6 +125,16 @@ class GhostwiseServer(LanguageServer):
     @property
     def state(self) -> str:
         return "ready" if self.service.ready else ("error" if self.load_error else "loading")
+
+    def send_current_status(self) -> None:
+        """The status as it stands, again (a setting or the snooze changed what it carries): the last
+        failure of a model server, else the ready message (where the model is, whether guidance is on)."""
+        if not self.service.ready:
+            self.send_status(self.state, self.load_error or "")
+        elif failure := self._served_state[0]:
+            self.send_status("error", failure)
+        else:
+            self.send_status("ready", self.ready_message())
 
     def send_status(self, state: str, message: str = "") -> None:
         self.protocol.notify(

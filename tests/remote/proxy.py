@@ -3,6 +3,7 @@
 ``mode``: ``pass`` forwards everything; ``slow`` holds ``/completion`` answers for ``delay_s``;
 ``truncate`` cuts a streamed completion after its first events; ``garbage`` sends a broken event
 there instead; ``html`` answers every request with a web page, as a URL that is not a llama-server.
+It listens on ``host`` (loopback by default; another of the machine's addresses stands for a remote box).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ _KEPT_LINES = 6  # three events (each a data line and a blank line) before a str
 
 
 class Proxy:
-    def __init__(self, upstream_port: int) -> None:
+    def __init__(self, upstream_port: int, host: str = "127.0.0.1") -> None:
         self.upstream_port = upstream_port
+        self.host = host
         self.mode = "pass"
         self.delay_s = 3.0
         self.served: list[str] = []
@@ -35,7 +37,7 @@ class Proxy:
             def do_POST(self) -> None:
                 proxy.forward(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer((host, 0), Handler)
         self._server.daemon_threads = True
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -43,7 +45,7 @@ class Proxy:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def close(self) -> None:
         self._server.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +136,62 @@ async def test_a_document_not_opened_is_never_sent(
     open_doc(client, secret.as_uri(), secret.read_text())  # once opened, it is the user's to complete
     await inline(client, secret.as_uri(), 1, len("print(API_"))
     assert any("/completion" in line for line in proxy.served[before:])
+
+
+async def test_status_says_where_the_model_is_and_whether_guidance_is_on(
+    client: LanguageClient, llama_server: LlamaServer
+) -> None:
+    statuses = await start(client, options=remote(llama_server))
+    assert statuses[-1]["state"] == "ready" and statuses[-1]["guided"] is True, statuses
+    for enabled, said in ((False, "guidance off"), (True, "guidance on")):
+        seen = len(statuses)
+        client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(settings={"ghostwise": {"guided": {"enabled": enabled}}})
+        )
+        for _ in range(50):
+            if len(statuses) > seen:
+                break
+            await asyncio.sleep(0.1)
+        now = statuses[-1]
+        assert now["state"] == "ready" and now["guided"] is enabled, statuses[seen:]
+        assert now["message"].startswith("remote model at 127.0.0.1 ready") and said in now["message"], now
+
+
+def machine_address() -> str | None:
+    """One of this machine's own addresses that is not loopback (no packet is sent), or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.1", 9))  # TEST-NET-1: only picks the outgoing interface
+        except OSError:
+            return None
+        address = str(s.getsockname()[0])
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+async def test_plain_http_to_another_host_warns_once(
+    client: LanguageClient, llama_server: LlamaServer
+) -> None:
+    address = machine_address()
+    if address is None:
+        pytest.skip("this machine has no address but loopback")
+    proxy = Proxy(llama_server.port, host=address)  # the server as another machine would reach it
+    try:
+        statuses = await start(client, options={"model": f"llama-server:{proxy.url}"})
+        assert statuses[-1]["state"] == "ready", statuses
+        assert statuses[-1]["message"].startswith(f"remote model at {address} ready"), statuses[-1]
+        seen = len(statuses)
+        client.workspace_did_change_configuration(  # a model setting: the model is loaded again
+            types.DidChangeConfigurationParams(
+                settings={"ghostwise": {"model": f"llama-server:{proxy.url}", "serverTimeoutMs": 9000}}
+            )
+        )
+        for _ in range(100):
+            if any(s["state"] == "ready" for s in statuses[seen:]):
+                break
+            await asyncio.sleep(0.1)
+        assert any(s["state"] == "ready" for s in statuses[seen:]), statuses[seen:]
+        warnings = [m for m in client.messages if "plain http" in m.message]
+        assert len(warnings) == 1 and warnings[0].type == types.MessageType.Warning, client.messages
+        assert f"{address}:{proxy.port}" in warnings[0].message, warnings[0]
+    finally:
+        proxy.close()
