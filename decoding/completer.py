@@ -51,6 +51,7 @@ class DecodeStats:
     prompt_tokens: int = 0
     reused_tokens: int = 0
     generated_tokens: int = 0
+    evaluated_tokens: int = 0  # what the model evaluated: prompt tokens not reused, generated tokens
     prompt_ms: float = 0.0
     generate_ms: float = 0.0
     model_ms: float = 0.0
@@ -93,8 +94,10 @@ class Completer:
         guidance: GuidanceSettings | None = None,
         memo: GuidanceMemo | None = None,
         cancel: CancelToken | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Suggestion:
-        """A suggestion at ``doc.cursor``; guided when ``guide`` and ``guidance.enabled``."""
+        """A suggestion at ``doc.cursor``; guided when ``guide`` and ``guidance.enabled``; ``on_text``
+        hears the raw text so far while it is generated."""
         started = time.perf_counter()
         stats = DecodeStats(fim=self.fim is not None)
         prefix, suffix = doc.text[: doc.cursor], doc.text[doc.cursor :]
@@ -106,6 +109,7 @@ class Completer:
         if cancel is not None and cancel.cancelled:
             return Suggestion(text="", stop_reason="cancelled", stats=stats)
         stats.reused_tokens = self.model.prime(tokens)
+        stats.evaluated_tokens = len(tokens) - stats.reused_tokens
         stats.prompt_ms = (time.perf_counter() - started) * 1000
         sampler = Sampler(generation)
         guided = guide is not None and guidance is not None and guidance.enabled and self.index is not None
@@ -116,7 +120,7 @@ class Completer:
         )
         stats.guided = guided
 
-        def generate(chosen: Policy) -> Generation:
+        def generate(chosen: Policy, hear: Callable[[str], None] | None = None) -> Generation:
             return run_loop(
                 self.model,
                 chosen,
@@ -128,23 +132,26 @@ class Completer:
                 stop_ids=self._stop_ids,
                 cancel=cancel,
                 heal=heal,
+                on_text=hear,
             )
 
         def unguided() -> str:
-            self.model.prime(tokens)
+            stats.evaluated_tokens += len(tokens) - self.model.prime(tokens)
             try:
                 alternative = generate(PlainPolicy(Sampler(generation), self.model))
             finally:
                 self.model.finish()
             stats.model_ms += alternative.model_ms
+            stats.evaluated_tokens += len(alternative.tokens)
             return "" if alternative.stop_reason == "cancelled" else finalize(alternative.text, suffix, plan)
 
         try:
-            gen = generate(policy)
+            gen = generate(policy, on_text)
         finally:
             self.model.finish()
             self.model.share_cores(False)
         stats.generated_tokens = len(gen.tokens)
+        stats.evaluated_tokens += len(gen.tokens)
         stats.model_ms = gen.model_ms
         text = "" if gen.stop_reason == "cancelled" else finalize(gen.text, suffix, plan)
         if isinstance(policy, GuidedPolicy):

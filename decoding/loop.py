@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -156,6 +156,7 @@ def run_loop(
     stop_ids: frozenset[int],
     cancel: CancelToken | None,
     heal: bytes = b"",
+    on_text: Callable[[str], None] | None = None,
 ) -> Generation:
     """Generate after a primed prompt until a stop rule fires; the cache ends holding prompt + output.
 
@@ -165,7 +166,8 @@ def run_loop(
 
     Every path is bounded by tokens and time: at most ``2 * max_tokens`` steps, whether a step adds
     tokens, backs off or adds none (then ``stalled``); a step that adds nothing past ``max_ms`` ends
-    the loop (``time``), and past ``max_ms`` the line rules end it at the next line end.
+    the loop (``time``), and past ``max_ms`` the line rules end it at the next line end. ``on_text``
+    hears the text so far after each step.
     """
     out = _Output(model, prompt_len, heal)
     steps = 0
@@ -179,6 +181,8 @@ def run_loop(
         if stop is None:
             steps += 1
             stop, kept = _step(out, policy, plan, stop_ids, over_time)
+        if on_text is not None:
+            on_text(out.text())
         if stop is None:
             continue
         go_on = policy.finish(out.step()) if stop != "stalled" and not over_time else None
