@@ -17,6 +17,7 @@ from typing import Any
 
 from completion_engine import EngineSettings
 from decoding.settings import GenerationSettings, GuidanceSettings, ModelSettings
+from lsp_server.ahead import TypingSettings
 from lsp_server.gate import GateSettings
 
 LOG_LEVELS = ("error", "warning", "info", "debug")
@@ -34,6 +35,7 @@ class ServerSettings:
     guided: GuidanceSettings = field(default_factory=GuidanceSettings, metadata={"setting": {}})
     engine: EngineSettings = field(default_factory=EngineSettings, metadata=_FLAT)
     gate: GateSettings = field(default_factory=GateSettings, metadata=_FLAT)
+    typing: TypingSettings = field(default_factory=TypingSettings, metadata={"setting": {}})
     debounce_ms: int = field(default=20, metadata={"setting": {"range": (0, 5000)}})
     completion_fallback: str = field(default="auto", metadata={"setting": {"choices": FALLBACK_MODES}})
     log_level: str = field(default="info", metadata={"setting": {"choices": LOG_LEVELS}})

@@ -14,7 +14,7 @@ from completion_engine.lines import line_start
 from lsp_server.devdata import notifications
 from lsp_server.items import ACCEPT_COMMAND, RESUME_COMMAND, SNOOZE_COMMAND, completion_list, inline_list
 from lsp_server.memory import release_freed_memory
-from lsp_server.server import GhostwiseServer, settings_section
+from lsp_server.server import COUNTERS_REQUEST, GhostwiseServer, settings_section
 from lsp_server.snooze import minutes_of
 
 
@@ -70,7 +70,7 @@ def create_server() -> GhostwiseServer:
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GhostwiseServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        ls.scheduler.forget(uri)
+        ls.forget(uri)
         ls.service.forget(uri)
         ls.devdata.closed(uri)
         spawn(asyncio.to_thread(release_freed_memory))
@@ -106,6 +106,10 @@ def create_server() -> GhostwiseServer:
             text[line_start(text, cursor) : cursor],
             snippet=ls.client_has_snippets,
         )
+
+    @server.feature(COUNTERS_REQUEST)
+    def counters(ls: GhostwiseServer, params: object) -> dict[str, int]:
+        return ls.responder.counters.to_dict()
 
     @server.command(ACCEPT_COMMAND)
     def accept(ls: GhostwiseServer, *args: object) -> None:

@@ -7,7 +7,7 @@ import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from decoding.loop import CancelToken
 
@@ -40,13 +40,25 @@ class Scheduler:
         """Run ``fn`` on the model thread (model loading and other exclusive work)."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
 
-    async def latest(self, key: str, fn: Callable[[CancelToken], T], *, debounce_ms: int = 0) -> T:
+    def claim(self, key: str) -> int:
+        """A ticket for a newer request for ``key``: older ones are superseded, but what runs goes on."""
+        ticket = self._tickets[key] = next(self._counter)
+        return ticket
+
+    def current(self, key: str, ticket: int) -> bool:
+        """No newer request for ``key`` than the one holding ``ticket``."""
+        return self._tickets.get(key) == ticket
+
+    async def latest(
+        self, key: str, fn: Callable[[CancelToken], T], *, debounce_ms: int = 0, linger_ms: int = 0
+    ) -> T:
         """Run ``fn(cancel)`` for ``key`` unless a newer request for ``key`` comes first.
 
         Raises :class:`Superseded` when dropped; ``asyncio.CancelledError`` (``$/cancelRequest``)
-        cancels the running generation too.
+        cancels the running generation too, after ``linger_ms`` unless a newer request for ``key`` has
+        claimed a ticket by then (it may adopt the generation).
         """
-        ticket = self._tickets[key] = next(self._counter)
+        ticket = self.claim(key)
         if (previous := self._running.pop(key, None)) is not None:
             previous.cancel()
         if debounce_ms > 0:
@@ -55,20 +67,32 @@ class Scheduler:
             raise Superseded(key)
         token = CancelToken()
         self._running[key] = token
+        loop = asyncio.get_running_loop()
 
         def job() -> T:
             if token.cancelled or self._tickets.get(key) != ticket:
                 raise Superseded(key)
             return fn(token)
 
-        try:
-            result = await asyncio.get_running_loop().run_in_executor(self._executor, job)
-        except asyncio.CancelledError:
-            token.cancel()
-            raise
-        finally:
+        def release() -> None:
             if self._running.get(key) is token:
                 del self._running[key]
+
+        def expire() -> None:
+            if self._tickets.get(key) == ticket:
+                token.cancel()
+
+        future = self._executor.submit(job)
+        future.add_done_callback(lambda _: _call_soon(loop, release))
+        try:
+            result = await asyncio.shield(inner := asyncio.wrap_future(future))
+        except asyncio.CancelledError:
+            inner.add_done_callback(_retrieve)
+            if linger_ms > 0:
+                loop.call_later(linger_ms / 1000, expire)
+            else:
+                token.cancel()
+            raise
         if self._tickets.get(key) != ticket:
             raise Superseded(key)
         return result
@@ -83,3 +107,17 @@ class Scheduler:
         for token in self._running.values():
             token.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _call_soon(loop: asyncio.AbstractEventLoop, fn: Callable[[], None]) -> None:
+    """``fn`` on ``loop`` from another thread (nothing once the loop is closed)."""
+    try:
+        loop.call_soon_threadsafe(fn)
+    except RuntimeError:
+        log.debug("event loop closed")
+
+
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    """Read the outcome of a run nobody awaits any more (so asyncio does not log it as never retrieved)."""
+    if not future.cancelled():
+        future.exception()

@@ -21,7 +21,6 @@ from pygls.workspace import TextDocument
 
 from completion_engine import Document
 from decoding.completer import Suggestion
-from decoding.loop import CancelToken
 from decoding.model_source import ModelError
 from decoding.remote_http import Unreachable
 from lsp_server import __version__, gate, progress
@@ -30,6 +29,7 @@ from lsp_server.devdata.recorder import Recorder
 from lsp_server.positions import cursor_offset
 from lsp_server.progress import ProgressReporter
 from lsp_server.protocol import GhostwiseProtocol
+from lsp_server.responder import Responder
 from lsp_server.scheduler import Scheduler, Superseded
 from lsp_server.service import CompletionService, ModelNotReady
 from lsp_server.snooze import Snooze
@@ -38,6 +38,7 @@ from lsp_server.transport import StreamReader, ThreadReader, serve
 log = logging.getLogger(__name__)
 
 STATUS_NOTIFICATION = "ghostwise/status"
+COUNTERS_REQUEST = "ghostwise/counters"  # -> Counters.to_dict(): how requests were served this session
 _FIRST_RETRY_S = 0.5  # a model server not reachable at load: tried again after this, doubling
 _MAX_RETRY_S = 8.0
 
@@ -60,6 +61,7 @@ class GhostwiseServer(LanguageServer):
         super().__init__("ghostwise", __version__, protocol_cls=GhostwiseProtocol)
         self.service = CompletionService()
         self.scheduler = Scheduler()
+        self.responder = Responder(self.service, self.scheduler)
         self.client_has_inline = False
         self.client_has_snippets = False
         self.workspace_root: Path | None = None
@@ -156,6 +158,7 @@ class GhostwiseServer(LanguageServer):
         for error in errors:
             self.show_once(error, types.MessageType.Warning)
         changed = self.service.configure(new)
+        self.responder.configured(changed)
         logging.getLogger().setLevel(new.log_level.upper())
         # pygls logs every message at info: only show its traffic when debugging
         logging.getLogger("pygls").setLevel(logging.DEBUG if new.log_level == "debug" else logging.WARNING)
@@ -269,7 +272,6 @@ class GhostwiseServer(LanguageServer):
 
         ``explicit``: the user asked for it (a key), rather than the editor on a keystroke."""
         arrived = time.perf_counter()
-        started = arrived
         if not self.service.ready:
             return None
         if (doc := self.opened(uri)) is None:
@@ -287,16 +289,10 @@ class GhostwiseServer(LanguageServer):
         if refusal is not None:
             log.debug("no suggestion for %s: %s", uri, refusal)
             return None
-
-        def work(cancel: CancelToken) -> Suggestion:
-            nonlocal started
-            started = time.perf_counter()
-            return self.service.complete(snapshot, cancel=cancel)
-
         try:
             name = snapshot.path.name if snapshot.path else uri
             async with progress.thinking(self, self.settings.thinking_after_ms, f"suggestion for {name}"):
-                suggestion = await self.scheduler.latest(uri, work, debounce_ms=self.settings.debounce_ms)
+                suggestion, served, queue_ms = await self.responder.answer(snapshot, arrived)
         except (Superseded, ModelNotReady):
             return None
         except ModelError as e:  # a model server that failed this request: empty answer, status says why
@@ -307,6 +303,7 @@ class GhostwiseServer(LanguageServer):
         self.devdata.replaced(uri)
         if not gate.long_enough(self.settings.gate, suggestion.text):
             return None
+        self.responder.counters.served(served)
         offer = Offer(doc=snapshot, suggestion=suggestion, id=uuid.uuid4().hex)
         self.devdata.offered(
             offer.id,
@@ -314,9 +311,14 @@ class GhostwiseServer(LanguageServer):
             suggestion,
             model=self.service.model_name,
             surface=surface,
-            queue_ms=(started - arrived) * 1000,
+            queue_ms=queue_ms,
         )
         return offer
+
+    def forget(self, uri: str) -> None:
+        """Release what the server keeps for a closed document (its running work, cache entries)."""
+        self.scheduler.forget(uri)
+        self.responder.forget(uri)
 
     def use_completion_fallback(self) -> bool:
         mode = self.settings.completion_fallback

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+from collections.abc import Callable
 
 from completion_engine import Document, EngineGuide, PythonEngine
 from completion_engine.lru import BoundedLRU
@@ -28,6 +29,7 @@ from lsp_server.config import ServerSettings
 log = logging.getLogger(__name__)
 
 _MEMO_DOCUMENTS = 8
+_MEMO_CARRY_LIMIT = 20_000  # entries past which a memo carried across versions starts afresh
 
 
 class ModelNotReady(Exception):
@@ -119,18 +121,28 @@ class CompletionService:
             self._completer = None
 
     def complete(
-        self, doc: Document, *, guidance: GuidanceSettings | None = None, cancel: CancelToken | None = None
+        self,
+        doc: Document,
+        *,
+        guidance: GuidanceSettings | None = None,
+        cancel: CancelToken | None = None,
+        on_text: Callable[[str], None] | None = None,
     ) -> Suggestion:
-        """One suggestion at ``doc.cursor`` (``guidance`` overrides the settings' own, for the bench)."""
+        """One suggestion at ``doc.cursor`` (``guidance`` overrides the settings' own, for the bench;
+        ``on_text`` hears the text so far while it is generated)."""
         try:
-            return self._complete(doc, guidance, cancel)
+            return self._complete(doc, guidance, cancel, on_text)
         except VocabularyChanged as e:  # the server was restarted with another model
             log.warning("%s", e)
             self.load()
-            return self._complete(doc, guidance, cancel)
+            return self._complete(doc, guidance, cancel, on_text)
 
     def _complete(
-        self, doc: Document, guidance: GuidanceSettings | None, cancel: CancelToken | None
+        self,
+        doc: Document,
+        guidance: GuidanceSettings | None,
+        cancel: CancelToken | None,
+        on_text: Callable[[str], None] | None,
     ) -> Suggestion:
         settings = self._settings
         guidance = guidance or settings.guided
@@ -140,7 +152,13 @@ class CompletionService:
             guided = guidance.enabled and doc.language_id in self.engine.languages and self.guidance_available
             guide = EngineGuide(self.engine, doc) if guided else None
             return self._completer.complete(
-                doc, settings.generation, guide=guide, guidance=guidance, memo=self._memo(doc), cancel=cancel
+                doc,
+                settings.generation,
+                guide=guide,
+                guidance=guidance,
+                memo=self._memo(doc),
+                cancel=cancel,
+                on_text=on_text,
             )
 
     def prefill(self, doc: Document) -> None:
@@ -176,12 +194,17 @@ class CompletionService:
         return self._memos.documents() | self.engine.documents()
 
     def _memo(self, doc: Document) -> GuidanceMemo:
-        """The guidance memo of this document version (kept for the last few versions)."""
+        """The guidance memo of this document version (kept for the last few versions). With
+        ``typing.cache`` a new version starts from the document's previous memo: its entries are keyed by
+        the engine's name sets, so they hold for any version (bounded: past a size it starts afresh)."""
         key = (doc.uri, doc.version)
         memo = self._memos.get(key)
         if memo is None:
-            memo = GuidanceMemo()
+            carried = self._memos.get((doc.uri, -1)) if self._settings.typing.cache else None
+            small = carried is not None and len(carried.feasible) + len(carried.denied) <= _MEMO_CARRY_LIMIT
+            memo = carried if carried is not None and small else GuidanceMemo()
             self._memos.put(key, memo)
+            self._memos.put((doc.uri, -1), memo)
         return memo
 
 

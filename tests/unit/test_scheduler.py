@@ -106,3 +106,26 @@ async def test_a_request_after_forget_does_not_revive_one_from_before(scheduler:
     with pytest.raises(Superseded):
         await old
     assert await new == "new" and ran == ["new"]
+
+
+async def test_a_cancelled_request_lingers_then_stops_its_generation(scheduler: Scheduler) -> None:
+    generation = Generation()
+    task = asyncio.create_task(scheduler.latest("a", generation, linger_ms=100))
+    assert await asyncio.to_thread(generation.started.wait, 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not generation.stopped.is_set()  # still running: a newer request may adopt it
+    assert await asyncio.to_thread(generation.stopped.wait, 5)
+
+
+async def test_a_claim_keeps_a_lingering_generation_running(scheduler: Scheduler) -> None:
+    generation = Generation()
+    task = asyncio.create_task(scheduler.latest("a", generation, linger_ms=50))
+    assert await asyncio.to_thread(generation.started.wait, 5)
+    task.cancel()
+    ticket = scheduler.claim("a")  # the newer request adopts the generation
+    await asyncio.sleep(0.2)
+    assert not generation.stopped.is_set() and scheduler.current("a", ticket)
+    fresh = await scheduler.latest("a", lambda c: "fresh")  # a request that does not adopt it stops it
+    assert fresh == "fresh" and generation.stopped.is_set() and not scheduler.current("a", ticket)

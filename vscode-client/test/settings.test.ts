@@ -37,6 +37,7 @@ describe('toServerSettings', () => {
         sites: { member: true, name: true, importModule: true, importName: true, keywordArg: true },
         engineBudgetMs: 60,
       },
+      typing: { cache: true, cacheEntries: 250 },
       devData: 'metadata',
       dismissAfterMs: 10000,
       pythonEnvironment: '',

@@ -1,0 +1,44 @@
+"""Settings and counters of the features that hide model latency while the user types."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TypingSettings:
+    """``cache``: answer the remainder of a shown or still-running suggestion the user types through (no
+    model call), and let a request that extends a running generation wait for it instead of cancelling
+    it; ``cache_entries`` bounds the cache. ``linger_ms``: how long a generation whose request the client
+    cancelled keeps running for a newer request to adopt it."""
+
+    cache: bool = field(default=True, metadata={"setting": {}})
+    cache_entries: int = field(default=250, metadata={"setting": {"range": (1, 10_000)}})
+    linger_ms: int = 150
+
+
+@dataclass(slots=True)
+class Counters:
+    """What happened to the requests of a session (``ghostwise/counters``), for tests and benchmarks."""
+
+    requests: int = 0  # completion requests past the gate
+    served_cache: int = 0  # answered from the cache (typed through or the same state)
+    served_stream: int = 0  # answered by adopting a generation already running
+    served_model: int = 0  # answered by a generation of their own
+    superseded: int = 0  # answered empty: a newer request for the document came first
+    model_runs: int = 0  # generations started on the model
+    cancelled_runs: int = 0  # generations stopped before their end
+    evaluated_tokens: int = 0  # prompt tokens evaluated (not reused from the KV cache) plus generated
+
+    def served(self, source: str) -> None:
+        """Count an answer served from ``source``: ``cache``, ``stream`` or ``model``."""
+        if source == "cache":
+            self.served_cache += 1
+        elif source == "stream":
+            self.served_stream += 1
+        else:
+            self.served_model += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
