@@ -172,7 +172,7 @@ async def test_two_documents_typed_in_alternation(client: LanguageClient) -> Non
 async def test_a_request_typing_along_a_running_generation_adopts_it(client: LanguageClient) -> None:
     # a long multi-line suggestion (about a second of generation on one thread)
     text = "def fibonacci(n):\n    "
-    configure(client, {"maxTokens": 64})
+    configure(client, {"maxTokens": 64, "maxMs": 60_000})  # no time limit: both runs end alike
     probe = Typist(client, URI, text, 1, 4)
     suggestion = await probe.ask()
     assert len(suggestion) >= 8, suggestion
