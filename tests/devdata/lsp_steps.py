@@ -12,7 +12,9 @@ from lsp_server.devdata.notifications import (
 )
 from tests.lsp.session import inline, open_doc
 
-FAST = {"maxTokens": 8, "threads": 1}  # short suggestions, one thread (no spinning on a busy machine)
+# short suggestions, one thread (no spinning on a busy machine); every request at the same state is a
+# model run of its own (not the typing-through cache's copy), so each event has its decode figures
+FAST = {"maxTokens": 8, "threads": 1, "typing": {"cache": False}}
 URI = "file:///tmp/ghostwise-devdata/shapes.py"
 SOURCE = '''import math
 
