@@ -7,8 +7,10 @@ script (its caches make this ~0.2 ms):
   class in its MRO with a base Jedi cannot resolve, ``__getattr__`` among the members (mocks, stubs of
   dynamic classes such as ``argparse.Namespace``, PEP 562 modules), a class of the document's own code
   overriding ``__getattribute__`` or setting attributes through ``setattr``/``__dict__``, a ``setattr`` on
-  the receiver in the document; attributes the document assigns to the same receiver expression
-  (``store.extra = 1``) are added to the list;
+  the receiver in the document, a receiver narrowed before the site by ``isinstance``/``issubclass``,
+  ``type(x) is`` or ``match x:`` (Jedi keeps the declared type, so a subclass's members are missing);
+  attributes the document assigns to the same receiver expression (``store.extra = 1``) are added to
+  the list;
 - keyword-argument sites: a callee whose signature Jedi cannot find, or one taking ``**kwargs``;
 - bare names: a document with a star import, ``exec`` or writes through ``globals()``.
 
@@ -31,6 +33,7 @@ _RECEIVER = re.compile(r"([^\W\d][\w.]*)\.\Z")
 _DYNAMIC_NAMES = re.compile(r"^\s*from\s+\S+\s+import\s+\*|\bexec\s*\(|\bglobals\(\)\s*\[", re.MULTILINE)
 _DYNAMIC_CLASS = re.compile(r"\bsetattr\s*\(|\b__dict__\s*(?:\.update\(|\[)|def\s+__getattribute__\b")
 _MAX_BASE_DEPTH = 6
+_NARROWING_LOOKBACK = 4000  # characters before the site searched for a narrowing of the receiver
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,8 @@ def _member(script: jedi.Script, text: str, start: int, line: int, column: int, 
         return Verdict(extra, False, "setattr with a computed name on the receiver")
     if getattr_:
         return Verdict(extra, False, "__getattr__ among the members")
+    if receiver and _narrowed(text[max(0, start - _NARROWING_LOOKBACK) : start], receiver.group(1)):
+        return Verdict(extra, False, "the receiver is narrowed (isinstance, type() or match)")
     values = receiver_values(script, line, column)
     if values is None:
         return Verdict(extra, False, "receiver not inferred")
@@ -78,6 +83,19 @@ def _assigned_members(text: str, receiver: str) -> tuple[frozenset[str], bool]:
     literal = re.findall(rf"\bsetattr\(\s*{escaped}\s*,\s*['\"]([^\W\d]\w*)['\"]", text)
     any_setattr = len(re.findall(rf"\bsetattr\(\s*{escaped}\s*,", text))
     return frozenset(assigned) | frozenset(literal), any_setattr > len(literal)
+
+
+def _narrowed(before: str, receiver: str) -> bool:
+    """Whether ``before`` narrows ``receiver`` to a subtype Jedi does not follow."""
+    r = re.escape(receiver)
+    return (
+        re.search(
+            rf"\b(?:isinstance|issubclass)\(\s*{r}\s*,|\btype\(\s*{r}\s*\)\s*(?:is|==)|^\s*match\s+{r}\s*:",
+            before,
+            re.MULTILINE,
+        )
+        is not None
+    )
 
 
 def receiver_values(script: jedi.Script, line: int, column: int) -> list[Any] | None:

@@ -84,6 +84,33 @@ def test_member_lists_know_whether_they_are_complete(
     assert site.kind == "member" and found is not None and found.complete is complete
 
 
+@pytest.mark.parametrize(
+    "narrowing",
+    [
+        "if isinstance(q, Sub):",
+        "if not isinstance(q, (Sub, int)):\n        return\n    if 1:",
+        "if type(q) is Sub:",
+    ],
+)
+def test_a_receiver_narrowed_to_a_subclass_is_incomplete(engine: PythonEngine, narrowing: str) -> None:
+    """Jedi keeps ``q: Plain`` a Plain after ``isinstance(q, Sub)``: ``q.more`` is real but not listed."""
+    text = (
+        "class Plain:\n    a = 1\n\n\nclass Sub(Plain):\n    more = 2\n\n\n"
+        f"def f(q: Plain):\n    {narrowing}\n        q."
+    )
+    _, found = _candidates(engine, text, "q.", f"file:///certainty/narrowed{abs(hash(narrowing))}.py")
+    assert found is not None and not found.names.is_name("more") and not found.complete
+
+
+def test_match_narrows_the_subject(engine: PythonEngine) -> None:
+    text = (
+        "class P:\n    a = 1\n\n\nclass S(P):\n    b = 2\n\n\n"
+        "def f(q: P):\n    match q:\n        case S():\n            q."
+    )
+    _, found = _candidates(engine, text, "q.", "file:///certainty/match.py")
+    assert found is not None and not found.complete
+
+
 def test_attributes_assigned_to_the_receiver_are_members(engine: PythonEngine) -> None:
     _, found = _candidates(engine, CODE.replace("RECEIVER", "q."), "    q.", "file:///certainty/extra.py")
     assert found is not None and found.names.is_name("extra") and found.names.is_name("a")
