@@ -6,7 +6,12 @@ runtime's two modes (streaming with restarts vs one request per token) side by s
 2. the remote guided suggestion of the first ``--step-tasks`` tasks in streaming and in step mode,
    taking turns task by task (same text expected; latency compared).
 
-    .venv/bin/python benchmarks/remote.py [--limit 100] [--step-tasks 30] [--threads 2]
+    .venv/bin/python benchmarks/remote.py [--limit 100] [--step-tasks 30] [--threads 2] [--resume]
+
+A run of all 100 tasks takes about half an hour on 2 cores; to split it, run ``--limit 25 --step-tasks 0``,
+then ``--limit 50 --step-tasks 0 --resume`` and so on (each part keeps the tasks done before and runs
+the next ones, local and remote in turn), and ``--limit 0`` alone for the streaming / step comparison.
+The tables always cover every task done so far.
 
 Targets: remote guided's unresolved-member rate ≤ 1.25 × local guided's; remote guided / remote base
 latency ≤ 1.25 at p50. Reported: the HTTP hop's overhead (remote / local at the same settings).
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -38,10 +44,11 @@ from tests.remote.llama_server import LlamaServer, build
 TASKS = REPO / "benchmarks" / "data" / "rich-13.7.1-member.jsonl"
 
 
-def bench(model: str, root: Path, out: Path, limit: int) -> dict[str, Any]:
+def bench(model: str, root: Path, out: Path, limit: int, resume: bool) -> dict[str, Any]:
     """One ``ghostwise bench run`` (base, guided); its summary.json."""
     command = [sys.executable, "-m", "lsp_server", "bench", "run", "--tasks", str(TASKS), "--root", str(root)]
     command += ["--modes", "base,guided", "--model", model, "--limit", str(limit), "--out", str(out)]
+    command += ["--resume"] if resume else []
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     summary: dict[str, Any] = json.loads((out / "summary.json").read_text())
     return summary
@@ -89,7 +96,10 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=100)
     parser.add_argument("--step-tasks", type=int, default=30)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--resume", action="store_true", help="keep the tasks done by an earlier part")
     args = parser.parse_args()
+    load = os.getloadavg()[0]
+    t0 = time.monotonic()
     out = REPO / "bench-out" / "remote"
     out.mkdir(parents=True, exist_ok=True)
     root = Path(
@@ -105,12 +115,25 @@ def main() -> None:
     )
     server.start()
     try:
-        local = bench("default", root, out / "local", args.limit)
-        remote = bench(f"llama-server:{server.url}", root, out / "remote", args.limit)
-        step = modes(server.url, root, args.step_tasks)
+        if args.limit:
+            local = bench("default", root, out / "local", args.limit, args.resume)
+            remote = bench(f"llama-server:{server.url}", root, out / "remote", args.limit, args.resume)
+        if args.step_tasks:
+            step = modes(server.url, root, args.step_tasks)
     finally:
         server.stop()
-    print(f"rich 13.7.1 member set, {args.limit} tasks; llama-server -t {args.threads} vs in-process\n")
+    print(
+        f"{time.monotonic() - t0:.0f} s, load average {load:.1f} → {os.getloadavg()[0]:.1f}; "
+        f"llama-server -t {args.threads} --parallel 1 vs in-process\n"
+    )
+    if args.limit:
+        report(local, remote)
+    if args.step_tasks:
+        report_modes(step)
+
+
+def report(local: dict[str, Any], remote: dict[str, Any]) -> None:
+    print(f"rich 13.7.1 member set, {local['guided']['n']} tasks\n")
     print("| backend | mode | unresolved member | p50 ms | p95 ms | exact match |\n|---|---|--:|--:|--:|--:|")
     for name, summary in (("local", local), ("remote", remote)):
         for mode in ("base", "guided"):
@@ -129,6 +152,9 @@ def main() -> None:
         f"HTTP hop: remote / local p50, base {rb['latency_ms_p50'] / lb['latency_ms_p50']:.2f}, "
         f"guided {rg['latency_ms_p50'] / lg['latency_ms_p50']:.2f}"
     )
+
+
+def report_modes(step: dict[str, list[float]]) -> None:
     stream, steps = step["stream"], step["step"]
     print(
         f"\nremote guided, {len(stream)} tasks: streaming p50 {pct(stream, 50):.0f} ms / "

@@ -305,7 +305,9 @@ class RemoteRuntime:
             self._next = self._step(self._top_k)
             return
         ahead = max(1, min(_AHEAD, self.n_ctx - len(self._tokens)))
-        body = self._body(ahead, self._top_k) | {"stream": True}
+        # return_progress: an event after each batch of the prompt, so a long prompt being evaluated is
+        # not a silent server (the time-out is the longest wait for any one event)
+        body = self._body(ahead, self._top_k) | {"stream": True, "return_progress": True}
         self._live = self._client.stream("/completion", body)
         self._events = self._live.events()
         self._streamed = 0

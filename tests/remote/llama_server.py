@@ -51,10 +51,12 @@ class LlamaServer:
         n_ctx: int = 4096,
         threads: int = 2,
         api_key: str = "",
+        batch: int = 2048,
     ) -> None:
         self.binary, self.model, self.log = binary, model, log
         self.port = port or free_port()
         self.parallel, self.n_ctx, self.threads, self.api_key = parallel, n_ctx, threads, api_key
+        self.batch = batch
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -76,6 +78,8 @@ class LlamaServer:
             str(self.parallel),
             "-t",
             str(self.threads),
+            "-b",
+            str(self.batch),
             "--no-webui",
         ]
         if self.api_key:

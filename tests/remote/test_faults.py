@@ -123,6 +123,24 @@ async def test_slow_server_times_out(client: LanguageClient, proxy: Proxy) -> No
     assert "side" in await suggestions_resume(client)
 
 
+async def test_a_long_prompt_is_not_a_slow_server(client: LanguageClient, own_server: LlamaServer) -> None:
+    """The time-out is the longest silence: evaluating a long prompt takes longer than that, but the
+    server reports its progress after each batch (16 tokens here; one thread, which a busy machine slows
+    down less than two spinning ones)."""
+    own_server.batch, own_server.threads = 16, 1
+    own_server.start()
+    options = {"model": f"llama-server:{own_server.url}", "serverTimeoutMs": 1000}
+    statuses = await start(client, options=options)
+    assert statuses[-1]["state"] == "ready", statuses
+    body = "".join(f"def area_{i}(side):\n    return side * side * {i}\n\n\n" for i in range(80))
+    text = body + SOURCE
+    open_doc(client, URI, text)
+    seen, t0 = len(statuses), time.monotonic()
+    suggestion = ghost_text(await inline(client, URI, text.count("\n"), len("    return ")))
+    assert time.monotonic() - t0 > 1.0, "the prompt was evaluated within the time-out: no proof"
+    assert "side" in suggestion and not [s for s in statuses[seen:] if s["state"] == "error"], statuses
+
+
 @pytest.mark.parametrize("mode", ["truncate", "garbage"])
 async def test_broken_stream(client: LanguageClient, proxy: Proxy, mode: str) -> None:
     statuses = await start(client, options={"model": f"llama-server:{proxy.url}", **LONG})
