@@ -88,7 +88,8 @@ def test_vocabulary_comes_from_the_server_and_matches_the_gguf(llama_server: Lla
 @pytest.mark.parametrize("key", sorted(TEXTS))
 def test_the_servers_distribution_is_the_in_process_one(llama_server: LlamaServer, runtime, key: str) -> None:
     """After the same prompt, the server's top log-probabilities are the in-process model's, up to what
-    another attention kernel, batch shape and thread count change (measured: at most ~0.45)."""
+    another attention kernel, batch shape and thread count change. Measured on two machines: at most
+    0.45 on one; on an AVX-512 one 0.48 among the tokens within 3 of the top and 0.84 further down."""
     remote = RemoteRuntime(llama_server.url, ModelSettings())
     tokens = runtime.bos() + runtime.tokenize(TEXTS[key])
     runtime.prime(tokens)
@@ -98,7 +99,8 @@ def test_the_servers_distribution_is_the_in_process_one(llama_server: LlamaServe
     there = remote.logits()
     known = np.flatnonzero(np.isfinite(there))
     assert len(known) == 20 and len(set(np.argsort(-local)[:10].tolist()) - set(known.tolist())) <= 1
-    assert np.abs(there[known] - local[known]).max() < 0.75
+    differ = np.abs(there[known] - local[known])
+    assert differ[local[known] > local.max() - 3].max() < 0.6 and differ.max() < 1.0, differ
     top2 = np.sort(local)[-2:]
     assert int(np.argmax(there)) == int(np.argmax(local)) or top2[1] - top2[0] < 0.5
     remote.close()
