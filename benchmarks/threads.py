@@ -6,8 +6,8 @@ decodes the same prompt (a real module of this repository) with the default mode
 the other counts, under three loads:
 
 - ``alone``: nothing else runs in this process;
-- ``engine``: a Python thread in this process runs Jedi completions back to back (the guided case
-  while a site's query runs; it also contends for the GIL);
+- ``engine``: a Python thread in this process runs the engine's member queries back to back, each on a
+  new document version (the guided case while a site's query runs; it also contends for the GIL);
 - ``outside``: one busy process outside (the editor, a build, another program).
 
     .venv/bin/python benchmarks/threads.py [--threads 1,2] [--rounds 5] [--tokens 48]
@@ -33,8 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).parents[1]
 sys.path.insert(0, str(REPO))
 
-import jedi
-
+from completion_engine import Document, PythonEngine
 from decoding.llama_runtime import LlamaRuntime
 from decoding.model_source import resolve_model
 from decoding.settings import ModelSettings
@@ -44,16 +43,20 @@ SOURCE = REPO / "decoding" / "guided.py"
 
 @contextmanager
 def engine_load() -> Iterator[None]:
-    """Jedi completions back to back in a thread of this process."""
+    """The engine's member queries back to back, in a thread of this process."""
     stop = threading.Event()
-    text = SOURCE.read_text()
-    line = text.count("\n") + 2
+    engine = PythonEngine()
+    source = SOURCE.read_text()
 
     def work() -> None:
-        i = 0
+        version = 0
         while not stop.is_set():
-            jedi.Script(f"{text}\nvalue_{i} = 1\nself.", path=SOURCE).complete(line, 5)
-            i += 1
+            version += 1
+            text = f"import os\n{source}\nvalue_{version} = 1\nos.path."
+            doc = Document(uri=SOURCE.as_uri(), version=version, text=text, cursor=len(text))
+            site = engine.classify(doc)
+            if site is not None:
+                engine.candidates(doc, site, wait_ms=10_000)  # each query to its end
 
     worker = threading.Thread(target=work, daemon=True)
     worker.start()
@@ -63,6 +66,7 @@ def engine_load() -> Iterator[None]:
     finally:
         stop.set()
         worker.join()
+        engine.close()
 
 
 @contextmanager
