@@ -24,7 +24,7 @@ guided (``--modes``). The figures, per configuration:
 - identifier match of the shown ghost texts: their first identifier is that of what the user was about
   to type (``ghostwise bench``'s metric).
 
-    .venv/bin/python benchmarks/typing.py [--bodies 30] [--seed 0] [--features cache]
+    .venv/bin/python benchmarks/typing.py [--bodies 30] [--seed 0] [--features cache,debounce]
         [--modes unguided,guided] [--skip 0] [--json out.json]
 """
 
@@ -54,8 +54,9 @@ from lsp_server.bench.metrics import first_identifier
 # Each feature as the settings that turn it on; "off" turns all of them off.
 FEATURES: dict[str, dict[str, Any]] = {
     "cache": {"typing": {"cache": True}},
+    "debounce": {"typing": {"adaptiveDebounce": True}},
 }
-OFF: dict[str, Any] = {"typing": {"cache": False}}
+OFF: dict[str, Any] = {"typing": {"cache": False, "adaptiveDebounce": False}}
 # one llama.cpp thread, as in the tests: the server shares two cores with Jedi and this client
 BASE = {"devData": "off", "logLevel": "error", "maxMs": 1500, "threads": 1}
 CHARS_PER_S = 8.0

@@ -11,10 +11,13 @@ class TypingSettings:
     """``cache``: answer the remainder of a shown or still-running suggestion the user types through (no
     model call), and let a request that extends a running generation wait for it instead of cancelling
     it; ``cache_entries`` bounds the cache. ``linger_ms``: how long a generation whose request the client
-    cancelled keeps running for a newer request to adopt it."""
+    cancelled keeps running for a newer request to adopt it. ``adaptive_debounce``: the debounce follows
+    the user's typing rhythm and the cursor's position (:mod:`lsp_server.debounce`), ``debounceMs`` the
+    fallback."""
 
     cache: bool = field(default=True, metadata={"setting": {}})
     cache_entries: int = field(default=250, metadata={"setting": {"range": (1, 10_000)}})
+    adaptive_debounce: bool = field(default=True, metadata={"setting": {}})
     linger_ms: int = 150
 
 

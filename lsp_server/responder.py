@@ -1,6 +1,6 @@
 """One request past the gate, answered the cheapest way there is (``docs/typing.md``): the rest of a
 suggestion the user typed through (the cache, or the document's running generation), else a generation
-of its own after the debounce."""
+of its own after the (adaptive) debounce."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import time
 from completion_engine import Document
 from decoding.completer import DecodeStats, Suggestion
 from decoding.loop import CancelToken
+from lsp_server import debounce
 from lsp_server.ahead import Counters
 from lsp_server.config import ServerSettings
 from lsp_server.scheduler import Scheduler, Superseded
@@ -21,12 +22,13 @@ _KEEP_CACHE = frozenset({"log_level", "dev_data", "dismiss_after_ms", "thinking_
 
 
 class Responder:
-    """The server's typing state: the suggestion cache and each document's newest generation."""
+    """The server's typing state: the suggestion cache, each document's newest generation and rhythm."""
 
     def __init__(self, service: CompletionService, scheduler: Scheduler) -> None:
         self.service, self.scheduler = service, scheduler
         self.cache = SuggestionCache(self.settings.typing.cache_entries)
         self.streams: dict[str, Stream] = {}  # the newest generation of each document
+        self.rhythms: dict[str, debounce.Rhythm] = {}  # each open document's typing rhythm
         self.counters = Counters()
 
     @property
@@ -39,10 +41,15 @@ class Responder:
             typing = self.settings.typing
             self.cache = SuggestionCache(typing.cache_entries if typing.cache else 0)
 
+    def edited(self, doc: Document) -> None:
+        """The user edited ``doc`` (a key of the rhythm)."""
+        self.rhythms.setdefault(doc.uri, debounce.Rhythm()).key()
+
     def forget(self, uri: str) -> None:
         """Release what is kept for a closed document."""
         self.cache.forget(uri)
         self.streams.pop(uri, None)
+        self.rhythms.pop(uri, None)
 
     async def answer(self, doc: Document, arrived: float) -> tuple[Suggestion, str, float]:
         """The suggestion at ``doc``, where it came from (``cache``, ``stream``, ``model``) and how long
@@ -109,7 +116,7 @@ class Responder:
         return await self.scheduler.latest(
             doc.uri,
             work,
-            debounce_ms=self.settings.debounce_ms,
+            debounce_ms=self.debounce_ms(doc),
             linger_ms=typing.linger_ms if typing.cache else 0,
         )
 
@@ -118,3 +125,12 @@ class Responder:
         self.counters.model_runs += 1
         self.counters.evaluated_tokens += suggestion.stats.evaluated_tokens
         self.counters.cancelled_runs += suggestion.stop_reason == "cancelled"
+
+    def debounce_ms(self, doc: Document) -> int:
+        """How long a request at ``doc`` waits for a newer keystroke."""
+        fixed = self.settings.debounce_ms
+        rhythm = self.rhythms.get(doc.uri)
+        if not self.settings.typing.adaptive_debounce or rhythm is None:
+            return fixed
+        text, cursor = doc.text, doc.cursor
+        return debounce.delay_ms(rhythm.typical_ms(), text[text.rfind("\n", 0, cursor) + 1 : cursor], fixed)

@@ -260,6 +260,8 @@ class GhostwiseServer(LanguageServer):
         if (doc := self.opened(uri)) is None:
             return
         snapshot = self.snapshot(uri, doc)
+        if edit_start is not None:
+            self.responder.edited(snapshot)
         self.service.prepare(snapshot)
         if edit_start is not None:
             cursor = min(cursor_offset(doc, edit_start) + inserted, len(snapshot.text))
