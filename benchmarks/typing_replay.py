@@ -24,7 +24,7 @@ guided (``--modes``). The figures, per configuration:
 - identifier match of the shown ghost texts: their first identifier is that of what the user was about
   to type (``ghostwise bench``'s metric).
 
-    .venv/bin/python benchmarks/typing.py [--bodies 30] [--seed 0] [--features cache,debounce]
+    .venv/bin/python benchmarks/typing.py [--bodies 30] [--seed 0] [--features cache,debounce,speculative]
         [--modes unguided,guided] [--skip 0] [--json out.json]
 """
 
@@ -55,8 +55,9 @@ from lsp_server.bench.metrics import first_identifier
 FEATURES: dict[str, dict[str, Any]] = {
     "cache": {"typing": {"cache": True}},
     "debounce": {"typing": {"adaptiveDebounce": True}},
+    "speculative": {"typing": {"speculative": True}},
 }
-OFF: dict[str, Any] = {"typing": {"cache": False, "adaptiveDebounce": False}}
+OFF: dict[str, Any] = {"typing": {"cache": False, "adaptiveDebounce": False, "speculative": False}}
 # one llama.cpp thread, as in the tests: the server shares two cores with Jedi and this client
 BASE = {"devData": "off", "logLevel": "error", "maxMs": 1500, "threads": 1}
 CHARS_PER_S = 8.0

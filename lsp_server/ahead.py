@@ -13,11 +13,13 @@ class TypingSettings:
     it; ``cache_entries`` bounds the cache. ``linger_ms``: how long a generation whose request the client
     cancelled keeps running for a newer request to adopt it. ``adaptive_debounce``: the debounce follows
     the user's typing rhythm and the cursor's position (:mod:`lsp_server.debounce`), ``debounceMs`` the
-    fallback."""
+    fallback. ``speculative``: once a suggestion is shown and the model is idle, compute the one at the
+    state accepting it reaches, at background priority, into the cache (looked up even without ``cache``)."""
 
     cache: bool = field(default=True, metadata={"setting": {}})
     cache_entries: int = field(default=250, metadata={"setting": {"range": (1, 10_000)}})
     adaptive_debounce: bool = field(default=True, metadata={"setting": {}})
+    speculative: bool = field(default=True, metadata={"setting": {}})
     linger_ms: int = 150
 
 
@@ -30,8 +32,9 @@ class Counters:
     served_stream: int = 0  # answered by adopting a generation already running
     served_model: int = 0  # answered by a generation of their own
     superseded: int = 0  # answered empty: a newer request for the document came first
-    model_runs: int = 0  # generations started on the model
-    cancelled_runs: int = 0  # generations stopped before their end
+    model_runs: int = 0  # generations run on the model for a request
+    speculative_runs: int = 0  # generations run for the state after an accept (no request yet)
+    cancelled_runs: int = 0  # generations (of either kind) stopped before their end
     evaluated_tokens: int = 0  # prompt tokens evaluated (not reused from the KV cache) plus generated
 
     def served(self, source: str) -> None:

@@ -5,6 +5,7 @@ of its own after the (adaptive) debounce."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 
 from completion_engine import Document
@@ -30,6 +31,7 @@ class Responder:
         self.streams: dict[str, Stream] = {}  # the newest generation of each document
         self.rhythms: dict[str, debounce.Rhythm] = {}  # each open document's typing rhythm
         self.counters = Counters()
+        self._speculation: tuple[CancelToken, list[str]] | None = None  # its token and target texts
 
     @property
     def settings(self) -> ServerSettings:
@@ -39,11 +41,62 @@ class Responder:
         """Settings changed: suggestions made under the old ones are not kept."""
         if changed - _KEEP_CACHE:
             typing = self.settings.typing
-            self.cache = SuggestionCache(typing.cache_entries if typing.cache else 0)
+            self.cache = SuggestionCache(typing.cache_entries if typing.cache or typing.speculative else 0)
 
     def edited(self, doc: Document) -> None:
-        """The user edited ``doc`` (a key of the rhythm)."""
+        """The user edited ``doc`` (a key of the rhythm); a speculation for any other state stops."""
         self.rhythms.setdefault(doc.uri, debounce.Rhythm()).key()
+        if self._speculation is not None and doc.text not in self._speculation[1]:
+            self._speculation[0].cancel()
+            self._speculation = None
+
+    def speculate(self, doc: Document, text: str) -> None:
+        """``text`` was offered at ``doc``: when the model is idle, compute the suggestions at the states
+        accepting it reaches (whole, and its first line when it has several) into the cache, at background
+        priority (:meth:`Scheduler.background`); the first is the document's stream meanwhile, so a
+        request at that state adopts it while it runs."""
+        typing = self.settings.typing
+        if not typing.speculative or not self.scheduler.idle:
+            return
+        first_line = text.split("\n", 1)[0]
+        ends = [text, first_line] if first_line.strip() and first_line != text else [text]
+        targets = [
+            dataclasses.replace(
+                doc,
+                version=-(2 * doc.version + 1 + i),  # its own version: the engine's caches are per version
+                text=doc.text[: doc.cursor] + end + doc.text[doc.cursor :],
+                cursor=doc.cursor + len(end),
+            )
+            for i, end in enumerate(ends)
+        ]
+        texts = [t.text for t in targets]
+        if (
+            self._speculation is not None
+            and self._speculation[1] == texts
+            and not self._speculation[0].cancelled
+        ):
+            return  # already on its way (a typed-through remainder of the same suggestion)
+        streams = [Stream(t) for t in targets if self.cache.lookup(t) is None]
+        if not streams:
+            return
+        self.streams[doc.uri] = streams[0]
+
+        def work(cancel: CancelToken) -> None:
+            try:
+                for stream in streams:
+                    if cancel.cancelled:
+                        break
+                    stream.start(cancel)
+                    suggestion = self.service.complete(stream.doc, cancel=cancel, on_text=stream.update)
+                    self._ran(suggestion, speculative=True)
+                    if suggestion.stop_reason != "cancelled":
+                        self.cache.put(stream.doc, suggestion.text, suggestion.stop_reason)
+                    stream.finish(suggestion)
+            finally:
+                for stream in streams:
+                    stream.finish(None)
+
+        self._speculation = (self.scheduler.background(work), texts)
 
     def forget(self, uri: str) -> None:
         """Release what is kept for a closed document."""
@@ -56,7 +109,8 @@ class Responder:
         it waited for the model thread. Raises :class:`Superseded` when a newer request came first."""
         self.counters.requests += 1
         try:
-            through = await self._typed_through(doc) if self.settings.typing.cache else None
+            typing = self.settings.typing
+            through = await self._typed_through(doc) if typing.cache or typing.speculative else None
             if through is not None:
                 return through[0], through[1], 0.0
             suggestion, queue_ms = await self._generate(doc, arrived)
@@ -120,9 +174,12 @@ class Responder:
             linger_ms=typing.linger_ms if typing.cache else 0,
         )
 
-    def _ran(self, suggestion: Suggestion) -> None:
+    def _ran(self, suggestion: Suggestion, *, speculative: bool = False) -> None:
         """Count a generation that ran (on the model thread)."""
-        self.counters.model_runs += 1
+        if speculative:
+            self.counters.speculative_runs += 1
+        else:
+            self.counters.model_runs += 1
         self.counters.evaluated_tokens += suggestion.stats.evaluated_tokens
         self.counters.cancelled_runs += suggestion.stop_reason == "cancelled"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import itertools
 import logging
 from collections.abc import Callable
@@ -35,10 +36,30 @@ class Scheduler:
         self._counter = itertools.count(1)
         self._tickets: dict[str, int] = {}
         self._running: dict[str, CancelToken] = {}
+        self._background: CancelToken | None = None
 
     async def call(self, fn: Callable[[], T]) -> T:
         """Run ``fn`` on the model thread (model loading and other exclusive work)."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn)
+
+    @property
+    def idle(self) -> bool:
+        """No request's work is running or waiting for the model thread."""
+        return not self._running
+
+    def background(self, fn: Callable[[CancelToken], object]) -> CancelToken:
+        """Run ``fn(cancel)`` on the model thread at background priority: the next request (of any
+        document) cancels it, as does a newer background job; returns its token."""
+        if self._background is not None:
+            self._background.cancel()
+        token = self._background = CancelToken()
+
+        def job() -> None:
+            if not token.cancelled:
+                fn(token)
+
+        self._executor.submit(job).add_done_callback(_log_failure)
+        return token
 
     def claim(self, key: str) -> int:
         """A ticket for a newer request for ``key``: older ones are superseded, but what runs goes on."""
@@ -61,6 +82,8 @@ class Scheduler:
         ticket = self.claim(key)
         if (previous := self._running.pop(key, None)) is not None:
             previous.cancel()
+        if self._background is not None:
+            self._background.cancel()
         if debounce_ms > 0:
             await asyncio.sleep(debounce_ms / 1000)
         if self._tickets.get(key) != ticket:
@@ -104,7 +127,7 @@ class Scheduler:
             token.cancel()
 
     def shutdown(self) -> None:
-        for token in self._running.values():
+        for token in [*self._running.values(), *([self._background] if self._background else [])]:
             token.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
@@ -121,3 +144,8 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
     """Read the outcome of a run nobody awaits any more (so asyncio does not log it as never retrieved)."""
     if not future.cancelled():
         future.exception()
+
+
+def _log_failure(future: concurrent.futures.Future[None]) -> None:
+    if not future.cancelled() and (error := future.exception()) is not None:
+        log.error("background work failed: %r", error)

@@ -306,6 +306,7 @@ class GhostwiseServer(LanguageServer):
         if not gate.long_enough(self.settings.gate, suggestion.text):
             return None
         self.responder.counters.served(served)
+        self.responder.speculate(snapshot, suggestion.text)
         offer = Offer(doc=snapshot, suggestion=suggestion, id=uuid.uuid4().hex)
         self.devdata.offered(
             offer.id,

@@ -2,8 +2,9 @@
 
 A suggestion ``S`` computed at cursor ``c`` of text ``T`` answers a later state only when that state is
 ``T`` with ``S[:k]`` typed at ``c`` (``0 <= k < len(S)``) and nothing else changed: it then answers
-``S[k:]``. ``k = 0`` is the very state it was made for (undo, redo, backspace back to it); any other
-state (an edit elsewhere, divergent typing, another document) finds nothing. States are compared by
+``S[k:]``. ``k = 0`` is the very state it was made for (undo, redo, backspace back to it); an empty
+``S`` (nothing to suggest there) answers only that state. Any other state (an edit elsewhere, divergent
+typing, another document) finds nothing. States are compared by
 length and by BLAKE2b digests of the text before ``c`` and after the cursor, so an entry holds no copy
 of the document (a 5 MB file costs 32 bytes per entry).
 """
@@ -73,8 +74,9 @@ class SuggestionCache:
         return len(self._entries)
 
     def put(self, doc: Document, text: str, stop_reason: str) -> None:
-        """Remember ``text`` as the suggestion for ``doc`` (its text and cursor)."""
-        if not text or self.max_entries <= 0:
+        """Remember ``text`` as the suggestion for ``doc`` (its text and cursor; an empty one answers
+        only that state)."""
+        if self.max_entries <= 0:
             return
         entry = _Entry(
             cursor=doc.cursor,
@@ -106,7 +108,7 @@ class SuggestionCache:
                 (key, e)
                 for key, e in reversed(self._entries.items())
                 if key[0] == doc.uri
-                and 0 <= (k := doc.cursor - e.cursor) < len(e.text)
+                and 0 <= (k := doc.cursor - e.cursor) < max(1, len(e.text))
                 and len(doc.text) == e.length + k
                 and doc.text.startswith(e.text[:k], e.cursor)
             ]

@@ -1,7 +1,9 @@
-"""Typing through suggestions over stdio against the real default model: the suggestion cache and the
-adoption of running generations, on the edge cases of the issue (divergent typing, backspace, undo and
-redo, an edit elsewhere, two documents in alternation, huge files). The cache never answers a state it
-was not computed for, except with the typed-through remainder of a suggestion."""
+"""Typing through suggestions over stdio against the real default model: the suggestion cache, the
+adoption of running generations and speculative next, on the edge cases of the issue (divergent typing,
+backspace, undo and redo, an edit elsewhere, two documents in alternation, a speculation still running
+when the user accepts, huge files). The cache never answers a state it was not computed for, except with
+the typed-through remainder of a suggestion. ``model_runs`` counts generations run for a request;
+speculations are ``speculative_runs``."""
 
 from __future__ import annotations
 
@@ -59,6 +61,13 @@ class Typist:
             insert(self.client, self.uri, self.version, self.line, self.col, ch)
             self.col += 1
 
+    def type_at_once(self, text: str) -> None:
+        """``text`` inserted in one edit (an accepted suggestion)."""
+        self.version += 1
+        insert(self.client, self.uri, self.version, self.line, self.col, text)
+        self.line += text.count("\n")
+        self.col = len(text) - text.rfind("\n") - 1 if "\n" in text else self.col + len(text)
+
     def backspace(self, n: int = 1) -> None:
         for _ in range(n):
             self.version += 1
@@ -104,7 +113,7 @@ async def test_typing_through_a_shown_suggestion_needs_no_model_call(client: Lan
 
 
 async def test_off_every_keystroke_computes(client: LanguageClient) -> None:
-    configure(client, {"typing": {"cache": False}})
+    configure(client, {"typing": {"cache": False, "speculative": False}})
     typist, suggestion = await first_suggestion(client)
     before = await counters(client)
     typist.type(suggestion[0])
@@ -204,3 +213,58 @@ async def test_a_huge_file_is_typed_through(client: LanguageClient) -> None:
     assert await typist.ask() == suggestion[1:]
     after = await counters(client)
     assert after["model_runs"] == before["model_runs"]
+
+
+async def until(client: LanguageClient, counter: str, value: int) -> dict[str, int]:
+    """The counters once ``counter`` reached ``value`` (at most 30 s)."""
+    for _ in range(300):
+        if (now := await counters(client))[counter] >= value:
+            return now
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"{counter} never reached {value}: {now}")
+
+
+async def test_accepting_is_answered_by_the_speculation(client: LanguageClient) -> None:
+    typist, suggestion = await first_suggestion(client)
+    before = await until(client, "speculative_runs", 1)  # computed while the user looks at it
+    typist.type_at_once(suggestion)  # Tab: the whole suggestion in one edit
+    await typist.ask()  # (at the end of this line there may be nothing to suggest: then it answers that)
+    after = await counters(client)
+    assert after["requests"] == before["requests"] + 1
+    assert after["model_runs"] == before["model_runs"], (before, after)
+
+
+async def test_a_speculation_still_running_when_the_user_accepts_is_adopted(client: LanguageClient) -> None:
+    configure(client, {"maxTokens": 64, "maxMs": 60_000})  # a long multi-line suggestion, then its next
+    typist = Typist(client, URI, "def fibonacci(n):\n    ", 1, 4)
+    suggestion = await typist.ask()
+    before = await counters(client)
+    typist.type_at_once(suggestion)  # accepted at once: the speculation has just begun
+    assert await typist.ask()
+    after = await counters(client)
+    assert after["model_runs"] == before["model_runs"], (before, after)  # no generation of its own
+    assert (
+        after["served_stream"] + after["served_cache"] == before["served_stream"] + before["served_cache"] + 1
+    )
+
+
+async def test_a_keystroke_cancels_the_speculation(client: LanguageClient) -> None:
+    configure(client, {"maxTokens": 64, "maxMs": 60_000})
+    typist = Typist(client, URI, "def fibonacci(n):\n    ", 1, 4)
+    suggestion = await typist.ask()
+    before = await counters(client)
+    typist.type("Z" if not suggestion.startswith("Z") else "Q")  # not the suggestion: the speculation stops
+    await typist.ask()
+    after = await counters(client)
+    assert after["cancelled_runs"] >= before["cancelled_runs"] + 1, (before, after)
+    assert after["speculative_runs"] == before["speculative_runs"] + 1  # the one, cancelled
+
+
+async def test_speculation_off(client: LanguageClient) -> None:
+    configure(client, {"typing": {"speculative": False}})
+    typist, suggestion = await first_suggestion(client)
+    await asyncio.sleep(1.0)
+    typist.type_at_once(suggestion)
+    await typist.ask()
+    after = await counters(client)
+    assert after["speculative_runs"] == 0 and after["model_runs"] == 2, after

@@ -129,3 +129,22 @@ async def test_a_claim_keeps_a_lingering_generation_running(scheduler: Scheduler
     assert not generation.stopped.is_set() and scheduler.current("a", ticket)
     fresh = await scheduler.latest("a", lambda c: "fresh")  # a request that does not adopt it stops it
     assert fresh == "fresh" and generation.stopped.is_set() and not scheduler.current("a", ticket)
+
+
+async def test_any_request_cancels_background_work(scheduler: Scheduler) -> None:
+    generation = Generation()
+    assert scheduler.idle
+    token = scheduler.background(generation)
+    assert await asyncio.to_thread(generation.started.wait, 5)
+    assert await scheduler.latest("another document", lambda c: "fresh") == "fresh"
+    assert token.cancelled and generation.stopped.is_set()
+
+
+async def test_a_newer_background_job_replaces_the_older(scheduler: Scheduler) -> None:
+    first, second = Generation(), Generation()
+    old = scheduler.background(first)
+    assert await asyncio.to_thread(first.started.wait, 5)
+    scheduler.background(second)
+    assert old.cancelled and await asyncio.to_thread(second.started.wait, 5)
+    scheduler.shutdown()
+    assert await asyncio.to_thread(second.stopped.wait, 5)

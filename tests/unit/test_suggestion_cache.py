@@ -87,6 +87,14 @@ def test_one_entry_per_state_and_forget() -> None:
     assert len(c) == 0 and c.lookup(doc()) is None
 
 
+def test_an_empty_suggestion_answers_only_its_state() -> None:
+    c = SuggestionCache(max_entries=8)
+    c.put(doc(), "", "eog")
+    hit = c.lookup(doc())
+    assert hit is not None and hit.text == ""
+    assert c.lookup(typed("x")) is None
+
+
 def test_typed_since() -> None:
     assert typed_since(doc(), typed("3.1")) == "3.1"
     assert typed_since(doc(), doc()) == ""

@@ -37,7 +37,7 @@ describe('toServerSettings', () => {
         sites: { member: true, name: true, importModule: true, importName: true, keywordArg: true },
         engineBudgetMs: 60,
       },
-      typing: { cache: true, cacheEntries: 250, adaptiveDebounce: true },
+      typing: { cache: true, cacheEntries: 250, adaptiveDebounce: true, speculative: true },
       devData: 'metadata',
       dismissAfterMs: 10000,
       pythonEnvironment: '',
