@@ -41,7 +41,7 @@ import random
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -367,6 +367,26 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs in parts (``--skip``), summed: the same configurations, their figures added up."""
+    figures: dict[str, Figures] = {}
+    for part in parts:
+        for name, raw in part["figures"].items():
+            fig = figures.setdefault(name, Figures())
+            for key, value in raw.items():
+                if key == "counters":
+                    for counter, n in value.items():
+                        fig.counters[counter] = fig.counters.get(counter, 0) + n
+                else:
+                    setattr(fig, key, getattr(fig, key) + value)
+    return {
+        "library": parts[0]["library"],
+        "bodies": sum(p["bodies"] for p in parts),
+        "chars": sum(p["chars"] for p in parts),
+        "figures": figures,
+    }
+
+
 def configurations(features: list[str], modes: list[str]) -> dict[str, dict[str, Any]]:
     """Server options per configuration name: off, each feature alone, all on; per mode."""
     sets: dict[str, list[str]] = {"off": []}
@@ -395,8 +415,14 @@ async def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--features", default=",".join(FEATURES))
     parser.add_argument("--modes", default="unguided,guided")
-    parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--json", type=Path, help="also write each configuration's raw figures here")
+    parser.add_argument("--merge", type=Path, nargs="+", help="print the table of these --json files summed")
     args = parser.parse_args()
+    if args.merge:
+        merged = merge([json.loads(p.read_text()) for p in args.merge])
+        print(f"{merged['bodies']} bodies of {merged['library']}, {merged['chars']} characters")
+        print(table([row(name, fig) for name, fig in merged["figures"].items()]))
+        return
     chosen = bodies(args.library, args.skip + args.bodies, args.seed, args.max_chars)[args.skip :]
     configs = configurations(args.features.split(","), args.modes.split(","))
     sessions = [Session(name, options) for name, options in configs.items()]
@@ -417,7 +443,9 @@ async def main() -> None:
     print(f"{len(chosen)} bodies of {args.library}, {chars} characters, seed {args.seed}")
     print(table(rows))
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1, default=str))
+        dump = {"library": args.library, "bodies": len(chosen), "chars": chars}
+        dump["figures"] = {s.name: asdict(s.figures) for s in sessions}
+        args.json.write_text(json.dumps(dump, indent=1))
 
 
 if __name__ == "__main__":
