@@ -82,7 +82,9 @@ class Completer:
         self.fim: FimTokens | None = detect_fim(model.metadata(), model.special_id, model.token_text)
         self._stop_ids = self.fim.stops if self.fim else frozenset()
         log.info(
-            "prompt format for %s: %s", model.name, f"FIM ({self.fim.family})" if self.fim else "prefix-only"
+            "prompt format for %s: %s",
+            model.name,
+            f"FIM ({self.fim.family}, {'SPM' if self.fim.spm else 'PSM'})" if self.fim else "prefix-only",
         )
 
     def complete(

@@ -1,5 +1,10 @@
-"""Prompt building: FIM detection from GGUF metadata or known sentinels, PSM or prefix-only prompts,
-and prefix/suffix budgets in real tokens, cut at line boundaries."""
+"""Prompt building: FIM detection from GGUF metadata or known sentinels, SPM, PSM or prefix-only prompts,
+and prefix/suffix budgets in real tokens, cut at line boundaries.
+
+SPM order (suffix before prefix) keeps the suffix in the KV cache while the user types at the end of the
+prefix: a keystroke costs its own tokens only. PSM puts the suffix after the prefix, so every keystroke
+re-evaluates the whole suffix. Families trained on SPM prompts use it; the others keep PSM.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ class FimFamily:
     middle: str
     stops: tuple[str, ...] = ()
     file_sep: str | None = None  # path goes after this token on its own line
+    spm: bool = False  # trained on suffix-prefix-middle prompts too: ``PRE SUF suffix MID prefix``
 
 
 # Known families, checked in order when GGUF metadata lacks fim_*_token_id (CodeLlama's texts are
@@ -51,6 +57,7 @@ FAMILIES: tuple[FimFamily, ...] = (
         middle="<fim_middle>",
         stops=("<file_sep>", "<|endoftext|>"),
         file_sep="<file_sep>",
+        spm=True,
     ),
     FimFamily(
         name="starcoder",
@@ -59,6 +66,7 @@ FAMILIES: tuple[FimFamily, ...] = (
         middle="<fim_middle>",
         stops=("<|endoftext|>",),
         file_sep="<filename>",
+        spm=True,
     ),
     FimFamily(
         name="deepseek-coder",
@@ -67,7 +75,9 @@ FAMILIES: tuple[FimFamily, ...] = (
         middle="<｜fim▁end｜>",
         stops=("<|EOT|>", "<｜end▁of▁sentence｜>"),
     ),
-    FimFamily(name="codellama", prefix="▁<PRE>", suffix="▁<SUF>", middle="▁<MID>", stops=("▁<EOT>",)),
+    FimFamily(
+        name="codellama", prefix="▁<PRE>", suffix="▁<SUF>", middle="▁<MID>", stops=("▁<EOT>",), spm=True
+    ),
 )
 
 _META_KEYS = {
@@ -106,6 +116,7 @@ class FimTokens:
     middle: int
     stops: frozenset[int]
     file_sep: int | None = None
+    spm: bool = False  # the family takes SPM prompts (see :class:`FimFamily`)
 
 
 def detect_fim(
@@ -129,6 +140,7 @@ def detect_fim(
             middle=mid,
             stops=frozenset(stops | _family_ids(family, token_id)),
             file_sep=token_id(family.file_sep) if family and family.file_sep else None,
+            spm=bool(family and family.spm),
         )
     if family is None:
         return None
@@ -139,6 +151,7 @@ def detect_fim(
         middle=token_id(family.middle) or 0,
         stops=frozenset(_family_ids(family, token_id)),
         file_sep=token_id(family.file_sep) if family.file_sep else None,
+        spm=family.spm,
     )
 
 
@@ -181,7 +194,8 @@ def build_prompt(
     fim: FimTokens | None,
     file_sep_text: str = "",
 ) -> Prompt:
-    """A PSM prompt for FIM models, prefix-only otherwise, within ``budget_tokens`` tokens.
+    """An SPM prompt for FIM families that take one, PSM for the other FIM models, prefix-only otherwise,
+    within ``budget_tokens`` tokens.
 
     ``tokenize`` must map plain text to ids without BOS and without parsing special tokens.
     The prefix keeps whole lines from its start (the cursor's line is always kept whole up to
@@ -198,7 +212,17 @@ def build_prompt(
     if fim:
         kept_suffix, suffix_tokens = _fit(suffix, budget // 4, tokenize, keep_end=False)
     kept_prefix, prefix_tokens = _fit(prefix, budget - len(suffix_tokens), tokenize, keep_end=True)
-    if fim:
+    if fim and fim.spm:
+        tokens = (
+            bos
+            + sep_tokens
+            + [fim.prefix, fim.suffix]
+            + suffix_tokens
+            + [fim.middle]
+            + header_tokens
+            + prefix_tokens
+        )
+    elif fim:
         tokens = (
             bos
             + sep_tokens

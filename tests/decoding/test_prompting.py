@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from decoding.llama_runtime import LlamaRuntime
-from decoding.prompting import FAMILIES, build_prompt, detect_fim
+from decoding.prompting import FAMILIES, FimTokens, build_prompt, detect_fim
 from decoding.settings import ModelSettings
 from tests.decoding.gguf_factory import write_vocab_gguf
 
@@ -156,3 +156,79 @@ def test_prefix_window_stays_put_while_typing(runtime: LlamaRuntime) -> None:
         assert kept.startswith(("def helper_", "    return", "\n"))  # whole lines
         starts.add(len(body + typed) - prompt.prefix_chars)
     assert len(starts) == 1, starts
+
+
+def fim_runtime(tmp_path: Path, family_name: str) -> tuple[LlamaRuntime, FimTokens]:
+    """A tiny runnable model (random weights) with ``family_name``'s FIM tokens in its GGUF metadata."""
+    family = FAMILY_CASES[family_name]
+    specials = [family.prefix, family.suffix, family.middle, *family.stops]
+    if family.file_sep and family.file_sep not in specials:
+        specials.append(family.file_sep)
+    meta = {"pre": family.prefix, "suf": family.suffix, "mid": family.middle}
+    path = tmp_path / f"{family_name}-tiny.gguf"
+    write_vocab_gguf(path, specials, fim_metadata=meta, weights=True)
+    model = LlamaRuntime(path, ModelSettings(n_ctx=2048, threads=1))
+    fim = detect_fim(model.metadata(), model.special_id, model.token_text)
+    assert fim is not None
+    return model, fim
+
+
+def typed_prompts(model: LlamaRuntime, fim: FimTokens, typed: str) -> list[list[int]]:
+    """The prompts of each state while ``typed`` is typed at the cursor, with a long suffix after it."""
+    prefix = "def area(r):\n    return "
+    suffix = "".join(f"\n\ndef helper_{i}(x):\n    return x + {i}" for i in range(30))
+    return [
+        build_prompt(
+            prefix=prefix + typed[:k],
+            suffix=suffix,
+            path="shapes.py",
+            language_id="python",
+            budget_tokens=1800,
+            tokenize=model.tokenize,
+            bos=model.bos(),
+            fim=fim,
+        ).tokens
+        for k in range(len(typed) + 1)
+    ]
+
+
+@pytest.mark.parametrize("family_name", ["starcoder2", "starcoder", "codellama"])
+def test_spm_families_put_the_suffix_first(tmp_path: Path, family_name: str) -> None:
+    model, ids = family_model(tmp_path, family_name, metadata=True)
+    fim = detect_fim(model.metadata(), model.special_id, model.token_text)
+    assert fim is not None and fim.spm
+    family = FAMILY_CASES[family_name]
+    tokens = build_prompt(
+        prefix="def f(x):\n    return ",
+        suffix="\n\nprint(f(2))\n",
+        path=None,
+        language_id="python",
+        budget_tokens=1000,
+        tokenize=model.tokenize,
+        bos=[],
+        fim=fim,
+    ).tokens
+    pre, suf, mid = ids[family.prefix], ids[family.suffix], ids[family.middle]
+    assert tokens[:2] == [pre, suf] and tokens.count(mid) == 1
+    assert text_of(model, tokens[2 : tokens.index(mid)]) == "\n\nprint(f(2))\n"
+    assert text_of(model, tokens[tokens.index(mid) + 1 :]) == "def f(x):\n    return "
+
+
+def test_psm_only_families_keep_psm(tmp_path: Path) -> None:
+    for name in ("qwen2.5-coder", "deepseek-coder", "codegemma"):
+        model, _ = family_model(tmp_path, name, metadata=False)
+        fim = detect_fim(model.metadata(), model.special_id, model.token_text)
+        assert fim is not None and not fim.spm, name
+
+
+def test_spm_keeps_the_suffix_in_the_kv_cache_while_typing(tmp_path: Path) -> None:
+    """Measured on llama.cpp: each keystroke re-evaluates a few tokens with SPM, the whole suffix with PSM."""
+    costs, suffix_lengths = {}, {}
+    for name in ("starcoder2", "qwen2.5-coder"):  # SPM, PSM
+        model, fim = fim_runtime(tmp_path, name)
+        prompts = typed_prompts(model, fim, "r * r")
+        model.prime(prompts[0])
+        costs[name] = [len(p) - model.prime(p) for p in prompts[1:]]
+        suffix_lengths[name] = len(prompts[-1]) - prompts[-1].index(fim.suffix)
+    assert suffix_lengths["starcoder2"] > 100 and max(costs["starcoder2"]) <= 3, costs
+    assert min(costs["qwen2.5-coder"]) >= suffix_lengths["qwen2.5-coder"], (costs, suffix_lengths)
