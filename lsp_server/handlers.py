@@ -54,7 +54,10 @@ def create_server() -> GhostwiseServer:
         last = params.content_changes[-1] if params.content_changes else None
         edit = last if isinstance(last, types.TextDocumentContentChangePartial) else None
         ls.prepare(
-            params.text_document.uri, edit.range.start if edit else None, len(edit.text) if edit else 0
+            params.text_document.uri,
+            edit.range.start if edit else None,
+            len(edit.text) if edit else 0,
+            edited=True,
         )
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)

@@ -253,14 +253,17 @@ class GhostwiseServer(LanguageServer):
             workspace_root=self.workspace_root,
         )
 
-    def prepare(self, uri: str, edit_start: types.Position | None = None, inserted: int = 0) -> None:
+    def prepare(
+        self, uri: str, edit_start: types.Position | None = None, inserted: int = 0, *, edited: bool = False
+    ) -> None:
         """Let the engine start analysing a new document version (background); after an edit, where the
         cursor now is (the edit's start plus what it inserted), also start the query of the site there,
-        so its answer is on its way before the completion request arrives."""
+        so its answer is on its way before the completion request arrives. ``edited``: the user changed
+        it (``didChange``, whole or in part)."""
         if (doc := self.opened(uri)) is None:
             return
         snapshot = self.snapshot(uri, doc)
-        if edit_start is not None:
+        if edited:
             self.responder.edited(snapshot)
         self.service.prepare(snapshot)
         if edit_start is not None:
