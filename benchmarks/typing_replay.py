@@ -25,7 +25,8 @@ guided (``--modes``). The figures, per configuration:
   to type (``ghostwise bench``'s metric).
 
     .venv/bin/python benchmarks/typing.py [--bodies 30] [--seed 0] [--features cache,debounce,speculative]
-        [--modes unguided,guided] [--skip 0] [--json out.json]
+        [--modes unguided,guided] [--no-each] [--skip 0] [--json out.json] [--nctx 4096]
+    .venv/bin/python benchmarks/typing.py --merge part1.json part2.json
 """
 
 from __future__ import annotations
@@ -387,10 +388,10 @@ def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def configurations(features: list[str], modes: list[str]) -> dict[str, dict[str, Any]]:
-    """Server options per configuration name: off, each feature alone, all on; per mode."""
+def configurations(features: list[str], modes: list[str], *, each: bool = True) -> dict[str, dict[str, Any]]:
+    """Server options per configuration name: off, each feature alone (``each``), all on; per mode."""
     sets: dict[str, list[str]] = {"off": []}
-    if len(features) > 1:
+    if each and len(features) > 1:
         sets.update({f: [f] for f in features})
     sets["all on" if len(features) > 1 else features[0]] = features
     out: dict[str, dict[str, Any]] = {}
@@ -413,8 +414,12 @@ async def main() -> None:
     parser.add_argument("--skip", type=int, default=0, help="start after this many bodies (to run in parts)")
     parser.add_argument("--max-chars", type=int, default=140)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--nctx", type=int, default=4096, help="the servers' nCtx (a smaller one loads faster)"
+    )
     parser.add_argument("--features", default=",".join(FEATURES))
     parser.add_argument("--modes", default="unguided,guided")
+    parser.add_argument("--no-each", action="store_true", help="only every feature off and all on")
     parser.add_argument("--json", type=Path, help="also write each configuration's raw figures here")
     parser.add_argument("--merge", type=Path, nargs="+", help="print the table of these --json files summed")
     args = parser.parse_args()
@@ -424,8 +429,8 @@ async def main() -> None:
         print(table([row(name, fig) for name, fig in merged["figures"].items()]))
         return
     chosen = bodies(args.library, args.skip + args.bodies, args.seed, args.max_chars)[args.skip :]
-    configs = configurations(args.features.split(","), args.modes.split(","))
-    sessions = [Session(name, options) for name, options in configs.items()]
+    configs = configurations(args.features.split(","), args.modes.split(","), each=not args.no_each)
+    sessions = [Session(name, {**options, "nCtx": args.nctx}) for name, options in configs.items()]
     for session in sessions:
         await session.start()
     started = time.perf_counter()
@@ -440,7 +445,7 @@ async def main() -> None:
         session.client.exit(None)
         await session.client.stop()
     chars = sum(len(b.text) for b in chosen)
-    print(f"{len(chosen)} bodies of {args.library}, {chars} characters, seed {args.seed}")
+    print(f"{len(chosen)} bodies of {args.library}, {chars} characters, seed {args.seed}, nCtx {args.nctx}")
     print(table(rows))
     if args.json:
         dump = {"library": args.library, "bodies": len(chosen), "chars": chars}
