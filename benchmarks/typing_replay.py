@@ -437,6 +437,11 @@ async def main() -> None:
     for i, body in enumerate(chosen):
         for session in sessions:
             await session.replay(body, random.Random(args.seed * 1000 + i), args.skip + i)
+        if args.json:  # after every body: a run stopped early keeps what it measured (--merge prints it)
+            done = chosen[: i + 1]
+            dump = {"library": args.library, "bodies": len(done), "chars": sum(len(b.text) for b in done)}
+            dump["figures"] = {s.name: asdict(s.figures) for s in sessions}
+            args.json.write_text(json.dumps(dump, indent=1))
         elapsed = time.perf_counter() - started
         print(f"body {i + 1}/{len(chosen)} {body.path.name}:{body.line + 1} {elapsed:.0f} s", file=sys.stderr)
     rows = [row(s.name, s.figures) for s in sessions]
@@ -447,10 +452,6 @@ async def main() -> None:
     chars = sum(len(b.text) for b in chosen)
     print(f"{len(chosen)} bodies of {args.library}, {chars} characters, seed {args.seed}, nCtx {args.nctx}")
     print(table(rows))
-    if args.json:
-        dump = {"library": args.library, "bodies": len(chosen), "chars": chars}
-        dump["figures"] = {s.name: asdict(s.figures) for s in sessions}
-        args.json.write_text(json.dumps(dump, indent=1))
 
 
 if __name__ == "__main__":
