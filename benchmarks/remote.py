@@ -111,7 +111,7 @@ def main() -> None:
         ).stdout.split()[-1]
     )
     server = LlamaServer(
-        build(), resolve_model("default"), out / "server.log", parallel=1, threads=args.threads
+        build(), resolve_model("default"), out / "server.log", parallel=1, threads=args.threads, batch=512
     )
     server.start()
     try:

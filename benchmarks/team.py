@@ -53,7 +53,7 @@ async def main() -> None:
     out = REPO / "bench-out" / "team"
     out.mkdir(parents=True, exist_ok=True)
     server = LlamaServer(
-        build(), resolve_model("default"), out / "server.log", parallel=4, threads=args.threads
+        build(), resolve_model("default"), out / "server.log", parallel=4, threads=args.threads, batch=512
     ).start()
     rows = []
     try:

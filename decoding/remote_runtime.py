@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -46,7 +45,8 @@ _TOP_K = 20  # log-probabilities per streamed token
 _DEEP_K = 4096  # the deeper list asked for when guidance prunes the whole top
 _AHEAD = 64  # tokens one stream generates at most before a new one is needed
 _VOCABULARY_TIMEOUT_MS = 120_000  # the one bulk answer (every token's bytes) may take a while
-_SLOT_HEAD = 32  # prompt tokens that pick the slot
+_SLOT_HEAD = 32  # prompt tokens that name a document (path header and file start) for its slot
+_SLOTS_KEPT = 64  # prompt heads whose slot is remembered
 _BANS = 8  # sampled tokens banned at most, one after another, to get one step's probabilities
 _CHECK_EVERY_S = 5.0  # how often (and after a lost connection) a request first confirms the model
 
@@ -116,6 +116,8 @@ class RemoteRuntime:
         self._live: Stream | None = None
         self._events: Any = None
         self._streamed = 0  # distributions the live stream has sent
+        self._head_len = 0  # how many of the prime's tokens name its slot
+        self._slots: dict[bytes, int] = {}  # the slot the server gave each prompt head
         self._checked_at = time.monotonic()
         self._logits = np.full(self.n_vocab, -np.inf, dtype=np.float32)
         self._logits_of: _Next | None = None
@@ -233,8 +235,10 @@ class RemoteRuntime:
         if self._client.lost or time.monotonic() - self._checked_at > _CHECK_EVERY_S:
             self.check()
         self._tokens = list(tokens)
+        self._head_len = min(_SLOT_HEAD, len(tokens))
+        claimed = self._claim() if self._stream_mode and self._slot() < 0 else None
         self._start()
-        return int(self.last_timings.get("cache_n", 0))
+        return int((claimed or self.last_timings).get("cache_n", 0))
 
     def append(self, tokens: Sequence[int]) -> None:
         if len(self._tokens) + len(tokens) > self.n_ctx:
@@ -279,11 +283,39 @@ class RemoteRuntime:
 
     # -- requests ----------------------------------------------------------------------------------
     def _slot(self) -> int:
-        """The server slot for the cached tokens: one per prompt head (path header and file start), so
-        each document keeps its slot's KV cache across keystrokes. Left to the server, a request that
-        follows a closed stream would find that slot still busy for a token and go to another one."""
-        head = np.asarray(self._tokens[:_SLOT_HEAD], dtype=np.int64).tobytes()
-        return zlib.crc32(head) % max(1, self.server.slots)
+        """The server slot of the cached tokens' document (its prompt head), or -1 (not known yet).
+
+        The server chooses a slot for a document's first request (an idle one: the one whose cache is
+        most alike, else the least recently used) and every later request asks for that one, so each
+        document keeps its slot's KV cache across keystrokes and two people's documents share a slot
+        only when all are taken. Left to the server, a request that follows a closed stream would find
+        its slot still busy for a token and go to another one."""
+        return self._slots.get(self._head(), -1)
+
+    def _head(self) -> bytes:
+        return np.asarray(self._tokens[: self._head_len], dtype=np.int64).tobytes()
+
+    def _remember(self, answer: dict[str, Any]) -> None:
+        """Note the slot a final answer names for the cached tokens' document."""
+        slot = answer.get("id_slot")
+        if not isinstance(slot, int) or slot < 0:
+            return
+        head = self._head()
+        self._slots.pop(head, None)
+        if len(self._slots) >= _SLOTS_KEPT:
+            del self._slots[next(iter(self._slots))]  # the oldest
+        self._slots[head] = slot
+
+    def _claim(self) -> dict[str, Any]:
+        """Let the server choose a slot for a new document with a one-token stream run to its end (its
+        last event names the slot; a stream closed early would not); return that request's timings."""
+        body = self._body(1, 0) | {"stream": True, "return_progress": True}
+        timings: dict[str, Any] = {}
+        for event in self._client.stream("/completion", body).events():
+            if event.get("stop"):
+                self._remember(event)
+                timings = event.get("timings") or {}
+        return timings
 
     def _body(self, n_predict: int, n_probs: int) -> dict[str, Any]:
         return {
@@ -344,6 +376,7 @@ class RemoteRuntime:
 
     def _step(self, n_probs: int) -> _Next:
         answer = self._probabilities(self._client, self._body(1, n_probs))
+        self._remember(answer)
         self.last_timings = answer.get("timings") or {}
         return self._parse(answer["completion_probabilities"][0])
 

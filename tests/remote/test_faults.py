@@ -29,6 +29,12 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+async def begin(client: LanguageClient, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Start the session with every request a model run of its own (no typing-through cache, which would
+    answer a repeated document state without asking the server): each fault meets the server."""
+    return await start(client, options={**options, "typing": {"cache": False}})
+
+
 async def until(
     statuses: list[dict[str, Any]], state: str, timeout_s: float = 60, *, since: int | None = None
 ) -> dict[str, Any]:
@@ -66,7 +72,7 @@ def long_request(client: LanguageClient) -> asyncio.Future[Any]:
 
 
 async def test_server_not_running_at_start(client: LanguageClient, own_server: LlamaServer) -> None:
-    statuses = await start(client, options={"model": f"llama-server:{own_server.url}"})
+    statuses = await begin(client, {"model": f"llama-server:{own_server.url}"})
     assert statuses[-1]["state"] == "error", statuses
     assert "not reachable" in statuses[-1]["message"] and "trying again" in statuses[-1]["message"]
     assert await suggestion(client, 1) == ""  # answered, empty
@@ -79,7 +85,7 @@ async def test_server_killed_mid_stream_then_restarted(
     client: LanguageClient, own_server: LlamaServer
 ) -> None:
     own_server.start()
-    statuses = await start(client, options={"model": f"llama-server:{own_server.url}", **LONG})
+    statuses = await begin(client, {"model": f"llama-server:{own_server.url}", **LONG})
     assert statuses[-1]["state"] == "ready", statuses
     pending = long_request(client)
     await asyncio.sleep(1.0)  # streaming by now
@@ -99,7 +105,7 @@ async def test_wrong_api_key(client: LanguageClient, own_server: LlamaServer) ->
     own_server.api_key = "team-secret"
     own_server.start()
     options = {"model": f"llama-server:{own_server.url}", "serverApiKey": "wrong"}
-    statuses = await start(client, options=options)
+    statuses = await begin(client, options)
     assert statuses[-1]["state"] == "error", statuses
     assert "401" in statuses[-1]["message"] and "serverApiKey" in statuses[-1]["message"], statuses[-1]
     assert await suggestion(client, 1) == ""
@@ -111,7 +117,7 @@ async def test_wrong_api_key(client: LanguageClient, own_server: LlamaServer) ->
 
 
 async def test_slow_server_times_out(client: LanguageClient, proxy: Proxy) -> None:
-    statuses = await start(client, options={"model": f"llama-server:{proxy.url}", "serverTimeoutMs": 500})
+    statuses = await begin(client, {"model": f"llama-server:{proxy.url}", "serverTimeoutMs": 500})
     assert statuses[-1]["state"] == "ready", statuses
     proxy.mode = "slow"
     t0, seen = time.monotonic(), len(statuses)
@@ -130,7 +136,7 @@ async def test_a_long_prompt_is_not_a_slow_server(client: LanguageClient, own_se
     own_server.batch, own_server.threads = 16, 1
     own_server.start()
     options = {"model": f"llama-server:{own_server.url}", "serverTimeoutMs": 1000}
-    statuses = await start(client, options=options)
+    statuses = await begin(client, options)
     assert statuses[-1]["state"] == "ready", statuses
     body = "".join(f"def area_{i}(side):\n    return side * side * {i}\n\n\n" for i in range(80))
     text = body + SOURCE
@@ -143,7 +149,7 @@ async def test_a_long_prompt_is_not_a_slow_server(client: LanguageClient, own_se
 
 @pytest.mark.parametrize("mode", ["truncate", "garbage"])
 async def test_broken_stream(client: LanguageClient, proxy: Proxy, mode: str) -> None:
-    statuses = await start(client, options={"model": f"llama-server:{proxy.url}", **LONG})
+    statuses = await begin(client, {"model": f"llama-server:{proxy.url}", **LONG})
     assert statuses[-1]["state"] == "ready", statuses
     proxy.mode, seen = mode, len(statuses)
     assert await asyncio.wait_for(long_request(client), timeout=10) is None
@@ -155,7 +161,7 @@ async def test_broken_stream(client: LanguageClient, proxy: Proxy, mode: str) ->
 
 async def test_url_that_is_not_a_llama_server(client: LanguageClient, proxy: Proxy) -> None:
     proxy.mode = "html"
-    statuses = await start(client, options={"model": f"llama-server:{proxy.url}"})
+    statuses = await begin(client, {"model": f"llama-server:{proxy.url}"})
     assert statuses[-1]["state"] == "error", statuses
     assert "is not a llama-server" in statuses[-1]["message"], statuses[-1]
     errors = [m for m in client.messages if m.type == types.MessageType.Error]
@@ -170,7 +176,7 @@ async def test_server_restarted_with_another_model(
 ) -> None:
     """The vocabulary index is the server's: a model with another vocabulary gets a new one."""
     own_server.start()
-    statuses = await start(client, options={"model": f"llama-server:{own_server.url}"})
+    statuses = await begin(client, {"model": f"llama-server:{own_server.url}"})
     assert statuses[-1]["state"] == "ready" and "gemma" in statuses[-1]["model"], statuses
     assert "side" in await suggestion(client, 1)
     own_server.stop()

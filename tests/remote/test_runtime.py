@@ -168,3 +168,22 @@ def test_tokens_that_end_inside_a_character(tiny: LlamaServer) -> None:
     assert greedy(step, prompt, 40) == expected
     stream.close()
     step.close()
+
+
+def test_each_document_gets_a_slot_of_its_own(own_server: LlamaServer) -> None:
+    """The server picks a document's slot at its first request (an idle one) and keeps it: two documents
+    on a two-slot server hold one slot each, and each finds its prompt cached there when it comes back.
+    (These two heads would share a slot if the slot were a hash of the head.)"""
+    own_server.start()
+    remote = RemoteRuntime(own_server.url, ModelSettings())
+    body = "import os\n\n\ndef newest(folder):\n    names = os.listdir(folder)\n    return max(names, key="
+    prompts = [remote.bos() + remote.tokenize(f"# {name}.py\n{body}") for name in ("shapes", "orders")]
+    for tokens in prompts:
+        remote.prime(tokens)
+        remote.finish()
+    held = sorted(slot.get("n_prompt_tokens", 0) >= len(prompts[0]) - 1 for slot in own_server.get("/slots"))
+    assert held == [True, True], own_server.get("/slots")
+    for tokens in prompts:  # all but the last few tokens (the server evaluates those again) are cached
+        assert remote.prime(tokens) >= len(tokens) - 8
+        remote.finish()
+    remote.close()
