@@ -59,7 +59,11 @@ async def main() -> None:
     try:
         for users in counts:
             sessions = [
-                Session(guided=True, options={"model": f"llama-server:{server.url}"}) for _ in range(users)
+                # every request a model run (no typing-through cache answering a typed-along suggestion)
+                Session(
+                    guided=True, options={"model": f"llama-server:{server.url}", "typing": {"cache": False}}
+                )
+                for _ in range(users)
             ]
             await asyncio.gather(*(s.start() for s in sessions))
             assert all(s.state == "ready" for s in sessions), [s.state for s in sessions]
