@@ -5,7 +5,9 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import llama_cpp
@@ -17,6 +19,41 @@ from decoding.settings import ModelSettings
 log = logging.getLogger(__name__)
 
 _PIECE_BUFFER = 256
+# llama.cpp's AMX matrix kernels crash in the first decode of Q4_K weights on some Sapphire Rapids
+# machines (ggml-org/llama.cpp#20824, no fix upstream; seen here with the default model): where the
+# build uses AMX, weights stay in plain CPU buffers (llama-server's --no-repack does the same)
+_AMX = b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info()
+_LOADING = threading.Lock()
+
+
+@contextmanager
+def _weights_in_plain_buffers(enabled: bool) -> Iterator[None]:
+    """Load with ``use_extra_bufts`` off (no AMX or repacked weight buffers) while ``enabled``:
+    ``Llama`` takes its model parameters from ``llama_model_default_params`` and has no argument for it."""
+    if not enabled:
+        yield
+        return
+    log.warning(
+        "this llama-cpp-python build uses AMX, whose kernels crash on some CPUs: weights are loaded "
+        "without AMX or repacking (slower); `make install` builds it without AMX (tools/llama_cflags.sh)"
+    )
+    with _LOADING:
+        yield from _patched_defaults()
+
+
+def _patched_defaults() -> Iterator[None]:
+    default = llama_cpp.llama_cpp.llama_model_default_params
+
+    def plain() -> llama_cpp.llama_model_params:
+        params = default()
+        params.use_extra_bufts = False
+        return params
+
+    llama_cpp.llama_cpp.llama_model_default_params = plain
+    try:
+        yield
+    finally:
+        llama_cpp.llama_cpp.llama_model_default_params = default
 
 
 class LlamaRuntime:
@@ -25,17 +62,18 @@ class LlamaRuntime:
     def __init__(self, path: Path, settings: ModelSettings, *, vocab_only: bool = False) -> None:
         threads = settings.threads or os.cpu_count() or 1
         try:
-            self._llm = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=settings.n_ctx,
-                n_batch=settings.n_batch,
-                n_threads=threads,
-                n_threads_batch=threads,
-                vocab_only=vocab_only,
-                logits_all=False,
-                swa_full=True,
-                verbose=False,
-            )
+            with _weights_in_plain_buffers(_AMX):
+                self._llm = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=settings.n_ctx,
+                    n_batch=settings.n_batch,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    vocab_only=vocab_only,
+                    logits_all=False,
+                    swa_full=True,
+                    verbose=False,
+                )
         except (ValueError, RuntimeError, OSError) as e:
             raise ModelError(f"llama.cpp cannot load {path}: {e}") from e
         self.path = path

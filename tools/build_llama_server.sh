@@ -43,7 +43,9 @@ if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null; then
   export PATH="$work/tools/bin:$PATH" PYTHONPATH="$work/tools"
 fi
 
+flags=$(tools/llama_cflags.sh)
 cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=OFF \
+  -DCMAKE_C_FLAGS="$flags" -DCMAKE_CXX_FLAGS="$flags" \
   -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON >&2
 cmake --build "$work/build" --target llama-server -j "${JOBS:-2}" >&2
 
