@@ -55,19 +55,22 @@ def syntax_reason(trees: TreeCache, doc: Document, suggestion: str) -> Finding |
     kind and span once shifted past the insertion: errors elsewhere in the file are not blamed,
     while a half-typed line that the suggestion leaves broken in a new way is. A suggestion that only
     leaves brackets open (``cross_validate(``, the author goes on typing the arguments) is fine when
-    closing them would leave no error. The blame is the first bracket left open, else the first added
-    node's start when it lies inside the suggestion, else its end (the error swallowed the statement:
-    where it broke is not known).
+    closing them would leave no error; at a line end, so is one that leaves a bracket opened before
+    the cursor open (``{"k": path.`` + ``join(a, b)``). The blame is the first bracket left open, else
+    the first added node's start when it lies inside the suggestion, else its end (the error
+    swallowed the statement: where it broke is not known).
     """
     parsed = trees.parsed(doc)
     suggestion = clean_text(suggestion)
     added, at = _added_errors(trees, parsed, doc.cursor, suggestion)
     if not added:
         return None
-    opened = _open_brackets_of(suggestion, list(frames_before(parsed, doc.cursor) or CODE))
-    closers = "".join(_CLOSER[ch] for _, ch in reversed(opened))
-    if closers and not _added_errors(trees, parsed, doc.cursor, suggestion + closers)[0]:
-        return None
+    frames = list(frames_before(parsed, doc.cursor) or CODE)
+    opened, closed = _open_brackets_of(suggestion, frames)
+    own = "".join(_CLOSER[ch] for _, ch in reversed(opened))
+    for closers in _closings(own, _enclosing(parsed, doc.cursor, closed)):
+        if not _added_errors(trees, parsed, doc.cursor, suggestion + closers)[0]:
+            return None
     first = added[0]
     what = f"missing {first.type!r}" if first.is_missing else "a syntax error"
     row, col = first.start_point
@@ -99,15 +102,37 @@ def _added_errors(trees: TreeCache, parsed: Parsed, cursor: int, text: str) -> t
     return added, at
 
 
-def _open_brackets_of(suggestion: str, frames: list[Frame]) -> list[tuple[int, str]]:
-    """``(offset, bracket)`` of the brackets the suggestion opens and leaves open (strings, comments skip)."""
+def _open_brackets_of(suggestion: str, frames: list[Frame]) -> tuple[list[tuple[int, str]], int]:
+    """``(offset, bracket)`` of the brackets the suggestion opens and leaves open, and how many brackets
+    open before it it closes (strings and comments skipped)."""
     opened: list[tuple[int, str]] = []
+    closed = 0
     for i, ch in code_chars(suggestion, frames, "()[]{}"):
         if ch in "([{":
             opened.append((i, ch))
         elif opened:
             opened.pop()
-    return opened
+        else:
+            closed += 1
+    return opened, closed
+
+
+def _enclosing(parsed: Parsed, cursor: int, closed: int) -> str:
+    """The closers of the brackets open at a cursor that ends its line, innermost first, less the
+    ``closed`` innermost ones the suggestion closes ('' when the line goes on after the cursor)."""
+    text = parsed.text
+    end = text.find("\n", cursor)
+    if text[cursor : end if end >= 0 else len(text)].strip():
+        return ""
+    stack = _open_brackets(parsed, cursor)
+    return "".join(_CLOSER[ch] for ch in reversed(stack[: max(0, len(stack) - closed)]))
+
+
+def _closings(own: str, enclosing: str) -> list[str]:
+    """What may follow a suggestion that leaves brackets open: its own closers, then also the brackets
+    open before it, innermost first (the author closes ``{"k": path.join(...)`` on the same line while
+    an outer call goes on below)."""
+    return [c for k in range(len(enclosing) + 1) if (c := own + enclosing[:k])]
 
 
 def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> Finding | None:
@@ -120,7 +145,7 @@ def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> Finding | None
     head = text[line_start(text, cursor) : cursor]
     indent = len(head) - len(head.lstrip(" \t"))
     frames = list(frames_before(parsed, cursor) or CODE)
-    closable = max(0, _open_brackets(parsed, cursor) - _suffix_closes(text, cursor, list(frames)))
+    closable = max(0, len(_open_brackets(parsed, cursor)) - _suffix_closes(text, cursor, list(frames)))
     depth = 0
     for i, ch in code_chars(suggestion, frames, "()[]{}\n"):
         if ch in "([{":
@@ -145,17 +170,21 @@ def scope_reason(parsed: Parsed, cursor: int, suggestion: str) -> Finding | None
 _STATEMENT_LOOKBACK = 4000  # characters scanned back from the cursor for open brackets
 
 
-def _open_brackets(parsed: Parsed, cursor: int) -> int:
-    """Brackets open at ``cursor`` (scanned from a line start at most a few thousand characters back)."""
+def _open_brackets(parsed: Parsed, cursor: int) -> list[str]:
+    """Brackets open at ``cursor``, outermost first (scanned from a line start at most a few thousand
+    characters back)."""
     text = parsed.text
     start = max(
         parsed.start, text.rfind("\n", parsed.start, max(parsed.start, cursor - _STATEMENT_LOOKBACK)) + 1
     )
     frames = list(frames_at(parsed.tree, parsed.byte_offset(start)))
-    depth = 0
+    stack: list[str] = []
     for _, ch in code_chars(text[start:cursor], frames, "()[]{}"):
-        depth = depth + 1 if ch in "([{" else max(0, depth - 1)
-    return depth
+        if ch in "([{":
+            stack.append(ch)
+        elif stack:
+            stack.pop()
+    return stack
 
 
 def _suffix_closes(text: str, cursor: int, frames: list[Frame]) -> int:

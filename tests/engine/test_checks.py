@@ -36,6 +36,28 @@ def test_syntax_accepts_fixing_a_broken_baseline(engine: PythonEngine, doc: Make
     assert syntax_reason(engine.trees, document, "sep") is None
 
 
+OPEN_BEFORE = 'from os import path\n\napp = wrap(\n    app, {"/public": path.|\n)\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "suggestion", "ok"),
+    [
+        # a bracket opened before the cursor, which the author closes on this line, left open: fine
+        (OPEN_BEFORE, 'join(path.dirname(__file__), "public")', True),
+        (OPEN_BEFORE, 'join(path.dirname(__file__), "public")}', True),
+        (OPEN_BEFORE, "join(path.dirname(__file__) 'public')", False),  # wrong even once closed
+        ('x = ";".join(self.headers.|\nreturn x\n', 'get("cookie")', True),
+        # the line goes on after the cursor: its rest is not moved past closers
+        ("x = f(a, self.|, b\n", "y + ", False),
+    ],
+)
+def test_syntax_brackets_open_before_the_cursor(
+    engine: PythonEngine, doc: MakeDoc, body: str, suggestion: str, ok: bool
+) -> None:
+    reason = syntax_reason(engine.trees, doc(body), suggestion)
+    assert (reason is None) is ok, reason
+
+
 @pytest.mark.parametrize(
     ("suggestion", "expected"),
     [
