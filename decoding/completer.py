@@ -210,7 +210,8 @@ class Completer:
     ) -> str:
         """``text`` if the engine's checks pass; else its longest passing prefix at a token boundary before
         the point the checks blame; if that holds no word, the unguided suggestion when it passes the same
-        checks; an empty suggestion only as the last resort (counted in ``emptied``)."""
+        checks; else ``text`` as generated (counted in ``failed_checks``): never less than the model alone
+        would show, since an empty suggestion is no closer to what the author writes."""
         t0 = time.perf_counter()
         try:
             report = guide.check(text)
@@ -225,8 +226,8 @@ class Completer:
             if alternative and guide.check(alternative).ok:
                 stats.unguided_fallbacks += 1
                 return alternative
-            stats.emptied += int(not cut)
-            return cut
+            stats.cut_chars, stats.failed_checks = 0, 1
+            return text
         finally:
             stats.check_ms += (time.perf_counter() - t0) * 1000
 

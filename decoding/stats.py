@@ -38,7 +38,7 @@ class GuidanceStats:
     backoffs: int = 0
     cut_chars: int = 0
     unguided_fallbacks: int = 0  # the cut-back kept no word: the unguided suggestion passed and was shown
-    emptied: int = 0  # nothing passed the checks: the suggestion became empty
+    failed_checks: int = 0  # nothing shorter passed the checks: shown as generated, as unguided would be
     check_ms: float = 0.0
     engine_ms: float = 0.0
     engine_wait_ms: float = 0.0

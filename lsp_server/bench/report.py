@@ -33,7 +33,7 @@ ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
     ("undefined names ↓", "undefined_name_rate", _pct),
     ("unresolved members ↓", "unresolved_member_rate", _pct),
     ("empty suggestions ↓", "empty_rate", _pct),
-    ("emptied by the checks ↓", "emptied_rate", _pct),
+    ("shown failing the checks", "failed_checks_rate", _pct),
     ("base's right identifier kept ↑", "kept_right", _pct),
     ("latency p50 (ms)", "latency_ms_p50", _num(0)),
     ("latency p95 (ms)", "latency_ms_p95", _num(0)),
@@ -110,7 +110,7 @@ KIND_ROWS = tuple(
         "syntax_error_rate",
         "undefined_name_rate",
         "unresolved_member_rate",
-        "emptied_rate",
+        "failed_checks_rate",
     }
 )
 

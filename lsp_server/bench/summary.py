@@ -72,7 +72,7 @@ def summarize(records: Iterable[Record], *, by_kind: bool = True) -> dict[str, A
         if tokens
         else None,
         "empty_rate": _mean([not r["completion"] for r in scored]),
-        "emptied_rate": _mean([_stat(r, "emptied") > 0 for r in scored]),
+        "failed_checks_rate": _mean([_stat(r, "failed_checks") > 0 for r in scored]),
         "guidance_totals": _guidance_totals(scored),
         **({"by_kind": _by_kind(records)} if by_kind else {}),
     }
