@@ -33,7 +33,7 @@ from lsp_server.responder import Responder
 from lsp_server.scheduler import Scheduler, Superseded
 from lsp_server.service import CompletionService, ModelNotReady
 from lsp_server.snooze import Snooze
-from lsp_server.transport import StreamReader, ThreadReader, serve
+from lsp_server.transport import StreamReader, serve, stdin_reader
 
 log = logging.getLogger(__name__)
 
@@ -82,10 +82,13 @@ class GhostwiseServer(LanguageServer):
     # -- transports (pygls' own, with ghostwise's frame reader and boundary) -------------------
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         self._stop_event = stop = threading.Event()
-        reader = ThreadReader(stdin or sys.stdin.buffer, self.thread_pool)
         self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+
+        async def main() -> None:
+            await serve(await stdin_reader(stdin or sys.stdin.buffer, self.thread_pool), self.protocol, stop)
+
         try:  # ``exit`` raises SystemExit: 0 after ``shutdown``, else 1 (pygls would swallow it)
-            asyncio.run(serve(reader, self.protocol, stop))
+            asyncio.run(main())
         except BrokenPipeError:
             log.error("the connection to the client is lost; shutting down")
         except KeyboardInterrupt:

@@ -18,6 +18,18 @@ from lsp_server.protocol import GhostwiseProtocol
 log = logging.getLogger(__name__)
 
 
+async def stdin_reader(stream: BinaryIO, executor: ThreadPoolExecutor) -> ByteReader:
+    """``stream`` (stdin) read by the event loop itself where it can wait on it (a pipe, a socket, a
+    terminal: no thread, no hand-over between threads), else on a worker thread (a regular file)."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(loop=loop)
+    try:
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader, loop=loop), stream)
+    except (ValueError, OSError):  # not pollable (a file): epoll refuses it
+        return ThreadReader(stream, executor)
+    return StreamReader(reader)
+
+
 class ThreadReader:
     """A blocking binary stream (stdin) read on a worker thread."""
 
