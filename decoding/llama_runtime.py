@@ -38,22 +38,18 @@ def _weights_in_plain_buffers(enabled: bool) -> Iterator[None]:
         "without AMX or repacking (slower); `make install` builds it without AMX (tools/llama_cflags.sh)"
     )
     with _LOADING:
-        yield from _patched_defaults()
+        default = llama_cpp.llama_cpp.llama_model_default_params
 
+        def plain() -> llama_cpp.llama_model_params:
+            params = default()
+            params.use_extra_bufts = False
+            return params
 
-def _patched_defaults() -> Iterator[None]:
-    default = llama_cpp.llama_cpp.llama_model_default_params
-
-    def plain() -> llama_cpp.llama_model_params:
-        params = default()
-        params.use_extra_bufts = False
-        return params
-
-    llama_cpp.llama_cpp.llama_model_default_params = plain
-    try:
-        yield
-    finally:
-        llama_cpp.llama_cpp.llama_model_default_params = default
+        llama_cpp.llama_cpp.llama_model_default_params = plain
+        try:
+            yield
+        finally:
+            llama_cpp.llama_cpp.llama_model_default_params = default
 
 
 class LlamaRuntime:
