@@ -148,7 +148,6 @@ class Session:
         self.ready = asyncio.Event()
         self.figures = Figures()
         self.version = 0
-        self._seen: dict[str, int] = {}  # the counters when the last ghost text was attributed
 
         @self.client.feature("ghostwise/status")
         def _status(params: Any) -> None:
@@ -168,7 +167,7 @@ class Session:
         self.client.initialized(types.InitializedParams())
         await asyncio.wait_for(self.ready.wait(), 600)
 
-    async def counters(self) -> dict[str, int]:
+    async def counters(self) -> dict[str, Any]:
         result: Any = await self.client.protocol.send_request_async("ghostwise/counters", None)
         return dict(result) if isinstance(result, dict) else dict(result._asdict())
 
@@ -213,7 +212,7 @@ class Session:
         ghost = ""
         with contextlib.suppress(JsonRpcException):
             ghost = _ghost(await self.request(uri, line, col)[1])
-        before = self._seen = await self.counters()
+        before = await self.counters()
         fig = self.figures
         fig.typed_chars += len(body.text)
         lines_done = 0
@@ -243,7 +242,8 @@ class Session:
             self._cancel(pending)
         after = await self.counters()
         for key, value in after.items():
-            fig.counters[key] = fig.counters.get(key, 0) + value - before.get(key, 0)
+            if isinstance(value, int):
+                fig.counters[key] = fig.counters.get(key, 0) + value - before[key]
         self.client.text_document_did_close(
             types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
         )
@@ -256,16 +256,16 @@ class Session:
         t0 = time.perf_counter()
         done, _ = await asyncio.wait([future], timeout=wait_s)
         arrived_ms = (time.perf_counter() - t0) * 1000
-        ghost = ""
+        ghost, suggestion_id = "", ""
         if not done:
             self._cancel(pending)
         else:
             with contextlib.suppress(JsonRpcException):
-                ghost = _ghost(future.result())
+                ghost, suggestion_id = _ghost(future.result()), _suggestion_id(future.result())
         if pause:
             self.figures.pause_ms.append(arrived_ms if ghost else float("inf"))
         if ghost:
-            await self._shown(ghost, rest)
+            await self._shown(ghost, suggestion_id, rest)
         if (left := wait_s - (time.perf_counter() - t0)) > 0:
             await asyncio.sleep(left)
         return ghost
@@ -278,19 +278,23 @@ class Session:
             self.figures.client_cancels += 1
             future.add_done_callback(lambda f: f.cancelled() or f.exception())
 
-    async def _shown(self, ghost: str, rest: str) -> None:
-        """Count a shown ghost text; the server's counters since the last one say how it was served
-        (one request is outstanding at a time, so the difference is this answer's)."""
+    async def _shown(self, ghost: str, suggestion_id: str, rest: str) -> None:
+        """Count a shown ghost text and how the server served that very suggestion (its id is the accept
+        command's argument)."""
         fig = self.figures
         fig.shown += 1
         fig.identifier_matches += first_identifier(ghost) == first_identifier(rest)
-        now = await self.counters()
-        cache = now["served_cache"] - self._seen["served_cache"]
-        stream = now["served_stream"] - self._seen["served_stream"]
-        fig.shown_from_cache += cache
-        fig.shown_from_stream += stream
-        fig.shown_without_model += cache + stream
-        self._seen = now
+        source = dict(map(tuple, (await self.counters())["sources"])).get(suggestion_id)
+        fig.shown_from_cache += source == "cache"
+        fig.shown_from_stream += source == "stream"
+        fig.shown_without_model += source in ("cache", "stream")
+
+
+def _suggestion_id(result: object) -> str:
+    """The suggestion id of an inline completion answer ('' for none)."""
+    items = result.items if isinstance(result, types.InlineCompletionList) else []
+    command = items[0].command if items else None
+    return str(command.arguments[0]) if command is not None and command.arguments else ""
 
 
 def _ghost(result: object) -> str:

@@ -23,6 +23,9 @@ class TypingSettings:
     linger_ms: int = 150
 
 
+SOURCES_KEPT = 256
+
+
 @dataclass(slots=True)
 class Counters:
     """What happened to the requests of a session (``ghostwise/counters``), for tests and benchmarks."""
@@ -36,9 +39,14 @@ class Counters:
     speculative_runs: int = 0  # generations run for the state after an accept (no request yet)
     cancelled_runs: int = 0  # generations (of either kind) stopped before their end
     evaluated_tokens: int = 0  # prompt tokens evaluated (not reused from the KV cache) plus generated
+    sources: dict[str, str] = field(default_factory=dict)  # suggestion id → source, the last SOURCES_KEPT
 
-    def served(self, source: str) -> None:
-        """Count an answer served from ``source``: ``cache``, ``stream`` or ``model``."""
+    def served(self, source: str, suggestion_id: str) -> None:
+        """Count an answer served from ``source`` (``cache``, ``stream`` or ``model``) and remember where
+        suggestion ``suggestion_id`` came from (a client may have dropped others answered meanwhile)."""
+        self.sources[suggestion_id] = source
+        if len(self.sources) > SOURCES_KEPT:
+            del self.sources[next(iter(self.sources))]
         if source == "cache":
             self.served_cache += 1
         elif source == "stream":
@@ -47,4 +55,6 @@ class Counters:
             self.served_model += 1
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The counters, ``sources`` as ``[id, source]`` pairs (ids are not valid JSON-object keys for
+        every client's decoder: pygls makes named tuples of objects)."""
+        return {**asdict(self), "sources": [list(pair) for pair in self.sources.items()]}

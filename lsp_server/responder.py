@@ -9,7 +9,7 @@ import dataclasses
 import time
 
 from completion_engine import Document
-from decoding.completer import DecodeStats, Suggestion
+from decoding.completer import Suggestion
 from decoding.loop import CancelToken
 from lsp_server import debounce
 from lsp_server.ahead import Counters
@@ -90,7 +90,7 @@ class Responder:
                     suggestion = self.service.complete(stream.doc, cancel=cancel, on_text=stream.update)
                     self._ran(suggestion, speculative=True)
                     if suggestion.stop_reason != "cancelled":
-                        self.cache.put(stream.doc, suggestion.text, suggestion.stop_reason)
+                        self.cache.put(stream.doc, suggestion.text, suggestion.stop_reason, suggestion.stats)
                     stream.finish(suggestion)
             finally:
                 for stream in streams:
@@ -129,7 +129,7 @@ class Responder:
             self.scheduler.claim(uri)
             if stream is not None and stream.adopt(doc) is None:
                 stream.cancel()
-            return Suggestion(text=hit.text, stop_reason=hit.stop_reason, stats=DecodeStats()), "cache"
+            return Suggestion(text=hit.text, stop_reason=hit.stop_reason, stats=hit.stats), "cache"
         if stream is None or (typed := stream.adopt(doc)) is None:
             return None
         ticket = self.scheduler.claim(uri)
@@ -163,7 +163,7 @@ class Responder:
                 raise
             self._ran(suggestion)
             if typing.cache and suggestion.stop_reason != "cancelled":
-                self.cache.put(doc, suggestion.text, suggestion.stop_reason)
+                self.cache.put(doc, suggestion.text, suggestion.stop_reason, suggestion.stats)
             stream.finish(suggestion)
             return suggestion, queue_ms
 

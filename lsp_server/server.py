@@ -311,15 +311,16 @@ class GhostwiseServer(LanguageServer):
         self.devdata.replaced(uri)
         if not gate.long_enough(self.settings.gate, suggestion.text):
             return None
-        self.responder.counters.served(served)
-        self.responder.speculate(snapshot, suggestion.text)
         offer = Offer(doc=snapshot, suggestion=suggestion, id=uuid.uuid4().hex)
+        self.responder.counters.served(served, offer.id)
+        self.responder.speculate(snapshot, suggestion.text)
         self.devdata.offered(
             offer.id,
             snapshot,
             suggestion,
             model=self.service.model_name,
             surface=surface,
+            served=served,
             queue_ms=queue_ms,
         )
         return offer

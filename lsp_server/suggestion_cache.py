@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from completion_engine import Document
+from decoding.completer import DecodeStats
 
 
 def typed_since(then: Document, now: Document) -> str | None:
@@ -50,6 +51,7 @@ class _Entry:
     tail: bytes  # digest of text[cursor:]
     text: str  # the suggestion
     stop_reason: str
+    stats: DecodeStats  # its shape and mode; no figures (a hit runs no model)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +61,7 @@ class Hit:
     text: str
     typed: int
     stop_reason: str
+    stats: DecodeStats
 
 
 class SuggestionCache:
@@ -73,9 +76,9 @@ class SuggestionCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def put(self, doc: Document, text: str, stop_reason: str) -> None:
+    def put(self, doc: Document, text: str, stop_reason: str, stats: DecodeStats | None = None) -> None:
         """Remember ``text`` as the suggestion for ``doc`` (its text and cursor; an empty one answers
-        only that state)."""
+        only that state); hits report the ``fim``, ``multiline`` and ``guided`` flags of ``stats``."""
         if self.max_entries <= 0:
             return
         entry = _Entry(
@@ -85,6 +88,9 @@ class SuggestionCache:
             tail=_digest(doc.text[doc.cursor :]),
             text=text,
             stop_reason=stop_reason,
+            stats=DecodeStats(fim=stats.fim, multiline=stats.multiline, guided=stats.guided)
+            if stats is not None
+            else DecodeStats(),
         )
         with self._lock:
             for key, old in self._entries.items():  # one entry per state: the newest suggestion wins
@@ -119,7 +125,7 @@ class SuggestionCache:
                     if key in self._entries:
                         self._entries.move_to_end(key)
                 k = doc.cursor - e.cursor
-                return Hit(text=e.text[k:], typed=k, stop_reason=e.stop_reason)
+                return Hit(text=e.text[k:], typed=k, stop_reason=e.stop_reason, stats=e.stats)
         return None
 
     def forget(self, uri: str) -> None:

@@ -125,7 +125,9 @@ def format_text(stats: Stats, directory: Path) -> str:
         f"  {phase:<22}{_ms(s.p50):>8}{_ms(s.p95):>8}{s.count:>8}" for phase, s in stats.latency_ms.items()
     ]
     per_hour = stats.accepted_chars_per_active_hour
+    sources = ", ".join(f"{source} {n}" for source, n in stats.served.items())
     lines += [
+        f"  served from              {sources or 'n/a'} (prompt, generate, engine: model only)",
         "",
         (
             f"Accepted characters      {stats.accepted_chars:,} in {stats.active_hours} active hours"

@@ -70,9 +70,10 @@ class Recorder:
         *,
         model: str,
         surface: str,
+        served: str,
         queue_ms: float,
     ) -> None:
-        """A suggestion was delivered to the client."""
+        """A suggestion was delivered to the client (``served``: ``model``, ``cache`` or ``stream``)."""
         level = self._settings().dev_data
         if level == "off":
             return
@@ -84,6 +85,7 @@ class Recorder:
                 suggestion,
                 model=model,
                 surface=surface,
+                served=served,
                 queue_ms=queue_ms,
                 full=level == "full",
             ),
@@ -200,6 +202,7 @@ class Recorder:
         *,
         model: str,
         surface: str,
+        served: str,
         queue_ms: float,
         full: bool,
     ) -> Event:
@@ -218,6 +221,7 @@ class Recorder:
             model=model,
             mode="guided" if stats.guided else "base",
             surface=surface,
+            served=served,
             prompt=PromptSize(
                 tokens=stats.prompt_tokens,
                 reused_tokens=stats.reused_tokens,

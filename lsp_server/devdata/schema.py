@@ -75,6 +75,7 @@ class Event:
     model: str
     mode: str  # base | guided
     surface: str  # inline | completion
+    served: str = "model"  # model (a generation of its own) | cache (typed through) | stream (adopted)
     prompt: PromptSize
     suggestion: OutputSize
     latency_ms: Latency

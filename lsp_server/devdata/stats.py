@@ -73,7 +73,8 @@ class Stats:
     by_mode: dict[str, Acceptance]
     by_language: dict[str, Acceptance]
     by_length: dict[str, Acceptance]  # suggestion length in characters, buckets in LENGTH_BUCKETS order
-    latency_ms: dict[str, Spread]  # PHASES; engine over guided suggestions only
+    latency_ms: dict[str, Spread]  # PHASES; prompt, generate, engine over generations of their own only
+    served: dict[str, int]  # suggestions by source: model, cache (typed through), stream (adopted)
     accepted_chars: int
     active_hours: int
     accepted_chars_per_active_hour: float | None
@@ -111,6 +112,7 @@ class _Tally:
         self.days: defaultdict[str, Counter[str]] = defaultdict(Counter)
         self.hours: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
         self.latency = {phase: array("d") for phase in PHASES}
+        self.served: Counter[str] = Counter()
         self.first: datetime | None = None
         self.last: datetime | None = None
         self.accepted_chars = self.guided = self.released = self.pruned_tokens = 0
@@ -131,8 +133,11 @@ class _Tally:
         hour[1] += event.accepted_chars
         self.accepted_chars += event.accepted_chars
         latency = event.latency_ms
+        self.served[event.served] += 1
         for phase in PHASES:
-            if phase != "engine" or event.mode == "guided":
+            # an answer with no generation of its own has no prompt, generate or engine phase
+            own = phase in ("queue", "total") or event.served == "model"
+            if own and (phase != "engine" or event.mode == "guided"):
                 self.latency[phase].append(getattr(latency, phase))
         if event.mode == "guided":
             self.guided += 1
@@ -167,6 +172,7 @@ def summarize(reader: EventReader) -> Stats:
         by_language=by["language"],
         by_length={label: by["length"][label] for label in order if label in by["length"]},
         latency_ms=spreads,
+        served=dict(tally.served.most_common()),
         accepted_chars=tally.accepted_chars,
         active_hours=len(tally.hours),
         accepted_chars_per_active_hour=tally.accepted_chars / len(tally.hours) if tally.hours else None,

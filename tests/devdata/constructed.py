@@ -13,6 +13,7 @@ def event(
     *,
     language: str = "python",
     mode: str = "base",
+    served: str = "model",
     chars: int = 10,
     outcome: str = "accepted",
     accepted_chars: int = 0,
@@ -32,6 +33,7 @@ def event(
         model="tiny.gguf",
         mode=mode,
         surface="inline",
+        served=served,
         prompt=PromptSize(tokens=100, reused_tokens=80, prefix_chars=400, suffix_chars=20),
         suggestion=OutputSize(
             tokens=chars // 3 + 1, chars=chars, lines=1, stop_reason="line", fim=False, multiline=False

@@ -12,7 +12,7 @@ from lsp_server.cli import main
 from lsp_server.devdata.cli import parse_since
 from lsp_server.devdata.reader import EventReader
 from lsp_server.devdata.stats import summarize
-from tests.devdata.constructed import write_log
+from tests.devdata.constructed import event, write_log
 
 
 @pytest.fixture
@@ -97,3 +97,23 @@ def test_no_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out["overall"]["suggestions"] == 0 and out["overall"]["rate"] is None
     assert main(["stats", "--data-dir", str(tmp_path / "missing")]) == 0
     assert "No dev data" in capsys.readouterr().out
+
+
+def test_answers_without_a_generation_of_their_own_have_no_model_phases(tmp_path: Path) -> None:
+    events = [
+        event(1, "2026-11-20T10:00:00.000Z", mode="guided", latency=(10, 40, 100, 20, 150)),
+        event(2, "2026-11-20T10:01:00.000Z", mode="guided", served="cache", latency=(1, 0, 0, 0, 2)),
+        event(3, "2026-11-20T10:02:00.000Z", mode="guided", served="stream", latency=(5, 40, 90, 30, 60)),
+    ]
+    (tmp_path / "2026-11-20.jsonl").write_text("".join(e.to_json() + "\n" for e in events))
+    stats = summarize(EventReader(tmp_path))
+    assert stats.served == {"model": 1, "cache": 1, "stream": 1}
+    assert {phase: s.count for phase, s in stats.latency_ms.items()} == {
+        "queue": 3,
+        "prompt": 1,
+        "generate": 1,
+        "engine": 1,
+        "total": 3,
+    }
+    assert (stats.latency_ms["total"].p50, stats.latency_ms["prompt"].p50) == (60.0, 40.0)
+    assert stats.by_mode["guided"].suggestions == 3

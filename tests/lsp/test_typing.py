@@ -101,15 +101,27 @@ async def first_suggestion(client: LanguageClient, uri: str = URI) -> tuple[Typi
     return typist, suggestion
 
 
+def suggestion_id(result: Any) -> str:
+    return result.items[0].command.arguments[0]
+
+
 async def test_typing_through_a_shown_suggestion_needs_no_model_call(client: LanguageClient) -> None:
-    typist, suggestion = await first_suggestion(client)
+    typist = Typist(client, URI, SOURCE, LINE, COL)
+    first = await inline(client, URI, LINE, COL)
+    suggestion = ghost_text(first)
+    assert len(suggestion) >= 4, suggestion
     before = await counters(client)
+    served = []
     for k in range(1, 4):
         typist.type(suggestion[k - 1])
-        assert await typist.ask() == suggestion[k:]
+        result = await inline(client, URI, typist.line, typist.col)
+        assert ghost_text(result) == suggestion[k:]
+        served.append(suggestion_id(result))
     after = await counters(client)
     assert after["model_runs"] == before["model_runs"], (before, after)
     assert after["served_cache"] == before["served_cache"] + 3
+    sources = dict(map(tuple, after["sources"]))  # each suggestion's own source, by its id
+    assert [sources[i] for i in [suggestion_id(first), *served]] == ["model", "cache", "cache", "cache"]
 
 
 async def test_off_every_keystroke_computes(client: LanguageClient) -> None:

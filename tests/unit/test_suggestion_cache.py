@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from completion_engine import Document
+from decoding.completer import DecodeStats
 from lsp_server.suggestion_cache import SuggestionCache, typed_since
 
 TEXT = "def area(r):\n    return \n\nprint(area(2))\n"
@@ -26,6 +27,14 @@ def cache() -> SuggestionCache:
     c = SuggestionCache(max_entries=8)
     c.put(doc(), SUGGESTION, "eog")
     return c
+
+
+def test_a_hit_has_the_suggestions_mode_and_shape_but_no_figures() -> None:
+    c = SuggestionCache(max_entries=8)
+    made = DecodeStats(prompt_tokens=40, generated_tokens=6, model_ms=90.0, fim=True, guided=True)
+    c.put(doc(), SUGGESTION, "eog", made)
+    hit = c.lookup(typed("3."))
+    assert hit is not None and hit.stats == DecodeStats(fim=True, guided=True)
 
 
 def test_same_state_answers_the_whole_suggestion() -> None:
