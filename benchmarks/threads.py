@@ -10,10 +10,11 @@ the other counts, under three loads:
   new document version (the guided case while a site's query runs; it also contends for the GIL);
 - ``outside``: one busy process outside (the editor, a build, another program).
 
-    .venv/bin/python benchmarks/threads.py [--threads 1,2] [--rounds 5] [--tokens 48]
+    .venv/bin/python benchmarks/threads.py [--threads 1,2] [--rounds 5] [--tokens 48] [--switch-ms 5,0.5]
 
 Printed: ms per generated token, p50 over the rounds, per load and thread count, and the ratio to the
-all-cores count. ``share_cores`` (the default) gives the model one thread fewer while a query runs; the
+all-cores count. ``--switch-ms``: Python's thread switch intervals to compare under the ``engine`` load
+(taking turns; how long the decoding thread may wait for the GIL the Jedi thread holds). ``share_cores`` (the default) gives the model one thread fewer while a query runs; the
 ``engine`` row says whether that beats keeping all cores.
 """
 
@@ -106,7 +107,9 @@ def main() -> int:
     parser.add_argument("--threads", default=",".join(str(n) for n in sorted({1, max(1, cores - 1), cores})))
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--tokens", type=int, default=48)
+    parser.add_argument("--switch-ms", default=f"{sys.getswitchinterval() * 1000:g}")
     args = parser.parse_args()
+    switches = [float(ms) for ms in args.switch_ms.split(",")]
     counts = [int(n) for n in args.threads.split(",")]
     path = resolve_model("default")
     runtimes = {n: LlamaRuntime(path, ModelSettings(threads=n)) for n in counts}
@@ -118,17 +121,23 @@ def main() -> int:
         f"{cores} cores, default model, {len(prompt)}-token prompt, "
         f"{args.tokens} tokens, {args.rounds} rounds"
     )
-    print(f"{'load':8s} " + " ".join(f"{f'{n} thr ms/tok':>14s}" for n in counts) + "   ratio to all cores")
+    print(f"{'load':14s} " + " ".join(f"{f'{n} thr ms/tok':>14s}" for n in counts) + "   ratio to all cores")
+    default_switch = sys.getswitchinterval()
     for name, load in LOADS.items():
-        samples: dict[int, list[float]] = {n: [] for n in counts}
+        rows = switches if name == "engine" else [default_switch * 1000]
+        samples: dict[tuple[float, int], list[float]] = {(s, n): [] for s in rows for n in counts}
         with load():
             for _ in range(args.rounds):
-                for n in counts:  # taking turns, so drifts in the load hit every count alike
-                    samples[n].append(ms_per_token(runtimes[n], prompt, args.tokens))
-        p50 = {n: statistics.median(v) for n, v in samples.items()}
-        base = p50[max(counts)]
-        ratios = " ".join(f"{n}:{p50[n] / base:.2f}" for n in counts)
-        print(f"{name:8s} " + " ".join(f"{p50[n]:14.1f}" for n in counts) + f"   {ratios}", flush=True)
+                for s, n in samples:  # taking turns, so drifts in the load hit every row alike
+                    sys.setswitchinterval(s / 1000)
+                    samples[s, n].append(ms_per_token(runtimes[n], prompt, args.tokens))
+        sys.setswitchinterval(default_switch)
+        p50 = {key: statistics.median(v) for key, v in samples.items()}
+        for s in rows:
+            label = f"{name}@{s:g}ms" if len(rows) > 1 else name
+            base = p50[s, max(counts)]
+            ratios = " ".join(f"{n}:{p50[s, n] / base:.2f}" for n in counts)
+            print(f"{label:14s} " + " ".join(f"{p50[s, n]:14.1f}" for n in counts) + f"   {ratios}", flush=True)
     return 0
 
 
