@@ -14,8 +14,9 @@ the other counts, under three loads:
 
 Printed: ms per generated token, p50 over the rounds, per load and thread count, and the ratio to the
 all-cores count. ``--switch-ms``: Python's thread switch intervals to compare under the ``engine`` load
-(taking turns; how long the decoding thread may wait for the GIL the Jedi thread holds). ``share_cores`` (the default) gives the model one thread fewer while a query runs; the
-``engine`` row says whether that beats keeping all cores.
+(taking turns; how long the decoding thread may wait for the GIL the Jedi thread holds).
+``share_cores`` (the default) gives the model one thread fewer while a query runs; the ``engine`` row
+says whether that beats keeping all cores.
 """
 
 from __future__ import annotations
@@ -128,16 +129,17 @@ def main() -> int:
         samples: dict[tuple[float, int], list[float]] = {(s, n): [] for s in rows for n in counts}
         with load():
             for _ in range(args.rounds):
-                for s, n in samples:  # taking turns, so drifts in the load hit every row alike
+                for (s, n), values in samples.items():  # taking turns: drifts in the load hit every row
                     sys.setswitchinterval(s / 1000)
-                    samples[s, n].append(ms_per_token(runtimes[n], prompt, args.tokens))
+                    values.append(ms_per_token(runtimes[n], prompt, args.tokens))
         sys.setswitchinterval(default_switch)
         p50 = {key: statistics.median(v) for key, v in samples.items()}
         for s in rows:
             label = f"{name}@{s:g}ms" if len(rows) > 1 else name
             base = p50[s, max(counts)]
             ratios = " ".join(f"{n}:{p50[s, n] / base:.2f}" for n in counts)
-            print(f"{label:14s} " + " ".join(f"{p50[s, n]:14.1f}" for n in counts) + f"   {ratios}", flush=True)
+            figures = " ".join(f"{p50[s, n]:14.1f}" for n in counts)
+            print(f"{label:14s} {figures}   {ratios}", flush=True)
     return 0
 
 

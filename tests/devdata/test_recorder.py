@@ -81,7 +81,9 @@ async def test_closing_a_document_finishes_its_drafts(tmp_path: Path) -> None:
     suggestion = Suggestion(text="x", stop_reason="line", stats=DecodeStats())
     for suggestion_id, uri in [("a1", "file:///w/a.py"), ("a2", "file:///w/a.py"), ("b1", "file:///w/b.py")]:
         doc = Document(uri=uri, text="y = ", cursor=4)
-        recorder.offered(suggestion_id, doc, suggestion, model="m", surface="inline", served="model", queue_ms=0)
+        recorder.offered(
+            suggestion_id, doc, suggestion, model="m", surface="inline", served="model", queue_ms=0
+        )
     recorder.closed("file:///w/a.py")
     assert set(recorder._pending) == {"b1"}  # nothing of the closed document is kept
     recorder.close()
