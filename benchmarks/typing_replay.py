@@ -284,7 +284,7 @@ class Session:
         fig = self.figures
         fig.shown += 1
         fig.identifier_matches += first_identifier(ghost) == first_identifier(rest)
-        source = dict(map(tuple, (await self.counters())["sources"])).get(suggestion_id)
+        source = {sid: src for sid, src in (await self.counters())["sources"]}.get(suggestion_id)
         fig.shown_from_cache += source == "cache"
         fig.shown_from_stream += source == "stream"
         fig.shown_without_model += source in ("cache", "stream")

@@ -37,7 +37,7 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
-async def counters(client: LanguageClient) -> dict[str, int]:
+async def counters(client: LanguageClient) -> dict[str, Any]:
     result: Any = await client.protocol.send_request_async("ghostwise/counters", None)
     return dict(result) if isinstance(result, dict) else result._asdict()
 
@@ -120,7 +120,7 @@ async def test_typing_through_a_shown_suggestion_needs_no_model_call(client: Lan
     after = await counters(client)
     assert after["model_runs"] == before["model_runs"], (before, after)
     assert after["served_cache"] == before["served_cache"] + 3
-    sources = dict(map(tuple, after["sources"]))  # each suggestion's own source, by its id
+    sources = {sid: source for sid, source in after["sources"]}  # each suggestion's own source, by id
     assert [sources[i] for i in [suggestion_id(first), *served]] == ["model", "cache", "cache", "cache"]
 
 
