@@ -37,7 +37,15 @@ from decoding.settings import ModelSettings
 
 DEFAULT_FILE = Path(__file__).parents[1] / "lsp_server" / "scheduler.py"
 MAX_TOKENS = 48
-OPTIONS = {"debounceMs": 0, "maxTokens": MAX_TOKENS, "maxMs": 5000, "completionFallback": "always"}
+# The typing features off: typing one character of the shown suggestion would be answered from the
+# suggestion cache (no model call) or by a speculation, and (b) is the model path after an edit.
+OPTIONS = {
+    "debounceMs": 0,
+    "maxTokens": MAX_TOKENS,
+    "maxMs": 5000,
+    "completionFallback": "always",
+    "typing": {"cache": False, "speculative": False},
+}
 
 
 def positions(text: str, n: int, seed: int) -> list[int]:
