@@ -338,10 +338,7 @@ class GuidedPolicy:
         names = state.names
         if heal:  # few tokens are consistent with the healed bytes: check each one
             mask = np.zeros(index.n_vocab, dtype=bool)
-            consistent_ids = np.flatnonzero(
-                np.fromiter((consistent(p, heal) for p in index.pieces), dtype=bool, count=index.n_vocab)
-            )
-            for token in consistent_ids.tolist():
+            for token in index.consistent_with(heal):
                 mask[token] = self._head_ok(state, *self._piece(token, heal))
             return mask
         if names is None:

@@ -8,6 +8,7 @@ from the few names that can still follow rather than by scanning 262k pieces.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import pickle
@@ -27,7 +28,7 @@ IDENT_BREAK = 1  # identifier characters, then a break ("join(", "x)")
 BREAK = 2  # starts with a break (".", " name", ")\n")
 NO_TEXT = 3  # control / end-of-generation / partial UTF-8 / empty
 
-_FORMAT = 2
+_FORMAT = 3
 
 
 def is_ident_char(c: str) -> bool:
@@ -63,6 +64,7 @@ class VocabIndex:
     eog: np.ndarray  # bool: end of generation or control
     digit_start: np.ndarray  # bool: the piece starts with a digit (a number, not an identifier)
     by_head: dict[str, list[int]] = field(default_factory=dict)  # IDENT and IDENT_BREAK tokens by run
+    by_piece: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # ids, pieces sorted
     build_ms: float = 0.0
 
     @property
@@ -73,12 +75,30 @@ class VocabIndex:
         text = self.texts[token]
         return text[: int(self.head_len[token])] if text else ""
 
+    def consistent_with(self, pending: bytes) -> list[int]:
+        """The tokens output may continue with while it still has to produce ``pending`` (token healing:
+        pieces that start with it, or non-empty ones it starts with), by binary search, not a scan."""
+        found: list[int] = []
+        for k in range(1, len(pending) + 1):
+            head = pending[:k]
+            at = bisect.bisect_left(self.by_piece, head, key=self._piece_of)
+            last = k == len(pending)
+            while at < len(self.by_piece) and (
+                (p := self.pieces[int(self.by_piece[at])]) == head or (last and p.startswith(head))
+            ):
+                found.append(int(self.by_piece[at]))
+                at += 1
+        return found
+
+    def _piece_of(self, token: np.int32) -> bytes:
+        return self.pieces[int(token)]
+
     def nbytes(self) -> int:
         """Approximate memory held (for the benchmark report)."""
         pieces = sum(len(p) + 33 for p in self.pieces)
         texts = sum(len(t) + 49 for t in self.texts if t is not None)
         groups = sum(len(k) + 49 + 8 * len(v) + 56 for k, v in self.by_head.items())
-        arrays = self.kinds.nbytes + self.head_len.nbytes + self.eog.nbytes + self.digit_start.nbytes
+        arrays = sum(a.nbytes for a in (self.kinds, self.head_len, self.eog, self.digit_start, self.by_piece))
         return pieces + texts + groups + arrays
 
     @classmethod
@@ -120,6 +140,7 @@ class VocabIndex:
             eog=eog,
             digit_start=digit_start,
             by_head=dict(by_head),
+            by_piece=np.array(sorted(range(n), key=pieces.__getitem__), dtype=np.int32),
         )
         index.build_ms = (time.perf_counter() - t0) * 1000
         return index
