@@ -92,6 +92,9 @@ def complete_command(args: argparse.Namespace) -> int:
         language_id=language,
         workspace_root=Path.cwd(),
     )
+    if args.guided and (site := service.engine.classify(doc)) is not None:
+        # no keystroke to race: the cursor's names first (kept by the engine), then the time budget starts
+        service.engine.candidates(doc, site, wait_ms=args.engine_wait_ms)
     suggestion = service.complete(doc)
     print(suggestion.text)
     if args.explain:
