@@ -211,7 +211,7 @@ class Session:
         # (the same in every configuration; not measured)
         ghost = ""
         with contextlib.suppress(JsonRpcException):
-            ghost = _ghost(await self.request(uri, line, col)[1])
+            ghost, _ = _ghost(await self.request(uri, line, col)[1])
         before = await self.counters()
         fig = self.figures
         fig.typed_chars += len(body.text)
@@ -261,7 +261,7 @@ class Session:
             self._cancel(pending)
         else:
             with contextlib.suppress(JsonRpcException):
-                ghost, suggestion_id = _ghost(future.result()), _suggestion_id(future.result())
+                ghost, suggestion_id = _ghost(future.result())
         if pause:
             self.figures.pause_ms.append(arrived_ms if ghost else float("inf"))
         if ghost:
@@ -290,17 +290,16 @@ class Session:
         fig.shown_without_model += source in ("cache", "stream")
 
 
-def _suggestion_id(result: object) -> str:
-    """The suggestion id of an inline completion answer ('' for none)."""
+def _ghost(result: object) -> tuple[str, str]:
+    """The text of an inline completion answer and its suggestion id, the accept command's argument
+    ('' for none)."""
     items = result.items if isinstance(result, types.InlineCompletionList) else []
-    command = items[0].command if items else None
-    return str(command.arguments[0]) if command is not None and command.arguments else ""
-
-
-def _ghost(result: object) -> str:
-    """The text of an inline completion answer ('' for none)."""
-    items = result.items if isinstance(result, types.InlineCompletionList) else []
-    return items[0].insert_text if items and isinstance(items[0].insert_text, str) else ""
+    if not items or not isinstance(items[0].insert_text, str):
+        return "", ""
+    command = items[0].command
+    return items[0].insert_text, str(
+        command.arguments[0]
+    ) if command is not None and command.arguments else ""
 
 
 def _pause(rng: random.Random, *, long: bool) -> float:
