@@ -197,7 +197,7 @@ class GuidedPolicy:
             answered = self._sites.poll()
             if self._settings.share_cores:
                 self._model.share_cores(self._sites.unanswered() > 0)
-            return self._repair(answered, len(step.tokens)) or self._choose(logits, step)
+            return self._repair(answered, step) or self._choose(logits, step)
         finally:
             self.stats.loop_ms += (time.perf_counter() - t0) * 1000 - (self.stats.engine_ms - engine_ms)
 
@@ -207,15 +207,16 @@ class GuidedPolicy:
         t0, engine_ms = time.perf_counter(), self.stats.engine_ms
         try:
             del self._trail[len(step.tokens) :]
-            repair = self._repair(self._sites.poll() + self._sites.wait(), len(step.tokens))
+            repair = self._repair(self._sites.poll() + self._sites.wait(), step)
             self.stats.unvalidated_sites = 0 if repair else self._sites.unanswered()
             return repair
         finally:
             self.stats.loop_ms += (time.perf_counter() - t0) * 1000 - (self.stats.engine_ms - engine_ms)
 
-    def _repair(self, answered: list[Site], n_tokens: int) -> Choice | None:
+    def _repair(self, answered: list[Site], step: Step) -> Choice | None:
         """Check the tokens chosen while the ``answered`` sites were pending; back off to the first one
-        an answer rejects (at most ``max_repairs`` times per suggestion)."""
+        an answer rejects (at most ``max_repairs`` times per suggestion, and not once the time budget is
+        spent: the loop would end right after, with the output cut back to the site)."""
         self.stats.late_sites += len(answered)
         if not answered or not self._settings.pruning:
             return None
@@ -226,12 +227,12 @@ class GuidedPolicy:
             state = self._state(entry.text)
             if self._allowed(entry.text, state, entry.token, entry.heal):
                 continue
-            if self.stats.repairs >= self._settings.max_repairs:
+            if step.over_time or self.stats.repairs >= self._settings.max_repairs:
                 self.stats.unrepaired += 1
                 return None
             self.stats.repairs += 1
             self._note_pruned(state, entry.token)
-            return Choice([], backoff=n_tokens - i)
+            return Choice([], backoff=len(step.tokens) - i)
         return None
 
     def _choose(self, logits: np.ndarray, step: Step) -> Choice:
@@ -378,9 +379,15 @@ class GuidedPolicy:
         return None
 
     def _dead_end(self, text: str, state: _State, first: int, step: Step) -> Choice:
-        """Nothing feasible: mark the previous token infeasible at its state and back off one token."""
+        """Nothing feasible: mark the previous token infeasible at its state and back off one token (within
+        the time budget; past it, release)."""
         previous = self._trail[-1].memo_key if self._trail else None
-        if previous is not None and step.tokens and self.stats.backoffs < self._settings.max_backoffs:
+        if (
+            previous is not None
+            and step.tokens
+            and not step.over_time
+            and self.stats.backoffs < self._settings.max_backoffs
+        ):
             self.stats.backoffs += 1
             self._acted(state)
             self._memo.feasible[previous] = False

@@ -45,12 +45,15 @@ class Step:
     """What a policy sees at one step.
 
     ``text`` is the output after the cursor (without the healed bytes); ``heal`` holds the bytes
-    the output must still start with (token healing), after which ``text`` begins.
+    the output must still start with (token healing), after which ``text`` begins. ``over_time``: the
+    time budget is spent, so the loop ends at the next line end or at a step that adds nothing; a
+    back-off then would end it with the output cut short.
     """
 
     text: str
     tokens: Sequence[int]
     heal: bytes
+    over_time: bool = False
 
 
 class Policy(Protocol):
@@ -116,9 +119,11 @@ class _Output:
         self.data = b""
         self.model_ms = 0.0
 
-    def step(self) -> Step:
+    def step(self, over_time: bool = False) -> Step:
         pending = self.heal[len(self.data) :] if len(self.data) < len(self.heal) else b""
-        return Step(text=self.text() if not pending else "", tokens=self.tokens, heal=pending)
+        return Step(
+            text=self.text() if not pending else "", tokens=self.tokens, heal=pending, over_time=over_time
+        )
 
     def text(self) -> str:
         return decode_text(self.data[len(self.heal) :])
@@ -215,7 +220,7 @@ def _step(
 ) -> tuple[str | None, str | None]:
     """One choice of the policy, applied; the stop reason it leads to (and the text the line rules keep)."""
     model = out.model
-    step = out.step()
+    step = out.step(over_time)
     choice = policy.choose(model.logits(), step)
     if (
         step.heal

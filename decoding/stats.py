@@ -13,7 +13,8 @@ class GuidanceStats:
     (its list may lack names: not pruned by), ``switched_off_sites`` (of a kind ``guided.sites`` turns
     off); ``engine_queries`` started by this request; ``late_sites`` answered only after the model had
     gone past them (then validated); ``repairs`` (rolled back to the first token an answer rejected),
-    ``unrepaired`` (rejected when no repair was left), ``unvalidated_sites`` (no answer within the budget).
+    ``unrepaired`` (rejected when no repair or no time was left), ``unvalidated_sites`` (no answer
+    within the budget).
     Time: ``engine_ms`` in the guide's calls, ``engine_wait_ms`` of it blocked waiting for answers (never
     more than the budget), ``loop_ms`` the rest of the policy (rules, memo, masks), ``check_ms`` the checks
     and cut-back after generation.

@@ -301,6 +301,36 @@ def test_repairs_are_bounded() -> None:
     assert text.startswith("zzz") and stats.repairs == 0 and stats.unrepaired == 1
 
 
+def past_the_budget(
+    script: Script, guide: MemberGuide, pieces: Sequence[str] = PIECES
+) -> tuple[str, GuidanceStats]:
+    """A guided suggestion decoded with its time budget spent from the first step."""
+    model = ScriptedModel(pieces, script)
+    result = Completer(model, VocabIndex.build(model)).complete(
+        Document(uri="untitled:obj", text="obj.", cursor=4),
+        GenerationSettings(max_tokens=12, max_lines=1, max_ms=0),
+        guide=guide,
+        guidance=GuidanceSettings(active_completion=False),
+    )
+    assert result.stats.guidance is not None
+    return result.text, result.stats.guidance
+
+
+def test_an_answer_landing_past_the_time_budget_keeps_the_text() -> None:
+    # A repair then would roll back to the site and the loop would end there, showing nothing.
+    text, stats = past_the_budget(member_call("zzz"), MemberGuide(["beta"], late=3))
+    assert text == "zzz()" and stats.repairs == 0 and stats.unrepaired == 1 and stats.late_sites == 1
+
+
+def test_a_dead_end_past_the_time_budget_releases_instead_of_backing_off() -> None:
+    def script(text: str) -> dict[str, float]:  # after "al" nothing continues "alpha"
+        return {"al": 10, "alpha": 8} if text.endswith("obj.") else {"(": 10}
+
+    pieces = [p for p in PIECES if p not in ("pha", "a")]
+    text, stats = past_the_budget(script, MemberGuide(["alpha"]), pieces)
+    assert text.startswith("al(") and stats.backoffs == 0 and stats.released >= 1
+
+
 def test_the_model_leaves_a_core_to_the_engine_only_while_a_query_runs() -> None:
     model = ScriptedModel(PIECES, member_call("beta"))
     completer = Completer(model, VocabIndex.build(model))
