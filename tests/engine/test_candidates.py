@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import keyword
 
+import jedi
 import pytest
 
 from completion_engine import Document, PythonEngine
+from completion_engine.lines import line_column
 
 from .conftest import MakeDoc
 
@@ -100,6 +102,35 @@ def test_bare_names_include_builtins_keywords_and_generated_bindings(
     )
     assert names is not None
     assert {"json", "items", "item", "len", "None", "not", "f"} <= names
+
+
+BRANCHES = """\
+import sys
+
+if sys.version_info >= (3,):
+    modern = 1
+else:
+    legacy = 2
+
+
+def f(flag):
+    if flag:
+        inside = 1
+    else:
+        other = 2
+        x = |
+"""
+
+
+def test_bare_names_are_a_superset_of_jedis_flow_analysed_list(engine: PythonEngine, doc: MakeDoc) -> None:
+    # Jedi's flow analysis (inferring each if-test between a name and the cursor) is skipped at bare-name
+    # sites, as it is the slow part: every name it keeps is listed, plus the ones it proves unreachable.
+    document = doc(BRANCHES)
+    line, column = line_column(document.text, document.cursor)
+    jedis = {c.name for c in jedi.Script(document.text).complete(line + 1, column) if c.name.isidentifier()}
+    names = _names(engine, doc, BRANCHES)
+    assert names is not None and "legacy" not in jedis
+    assert jedis <= names and {"legacy", "inside", "modern", "other", "flag"} <= names
 
 
 @pytest.mark.parametrize("marked", ["def f(self, size):\n    return |", "def f(self, size):\n    x = |"])
