@@ -254,7 +254,7 @@ class JediBackend:
         the cursor (a branch of an ``if`` it can decide), and deciding means inferring every ``if`` test
         between each name and the cursor. On rich's sites that took 1.1 s of CPU per query at the median
         (57 ms without), time-outs that kept burning a core the model needed. The list is then a superset
-        of Jedi's (never a missing name); it is kept for members, whose receivers' types it narrows."""
+        of Jedi's (never a missing name). Other sites keep it: at members it narrows the receiver's types."""
         script = self._script(doc, generated, doc.text if text is None else text)
         state = getattr(script, "_inference_state", None)
         if state is not None:  # Jedi's per-query limits, which a shared state would otherwise accumulate

@@ -84,12 +84,17 @@ def complete(
     pieces: Sequence[str] = PIECES,
     guidance: GuidanceSettings = DEFAULT_GUIDANCE,
     memo: GuidanceMemo | None = None,
+    generation: GenerationSettings = GEN,
 ) -> Suggestion:
     model = ScriptedModel(pieces, script)
     completer = Completer(model, VocabIndex.build(model))
     guide = names if isinstance(names, MemberGuide) else MemberGuide(names)
     return completer.complete(
-        Document(uri="untitled:obj", text="obj.", cursor=4), GEN, guide=guide, guidance=guidance, memo=memo
+        Document(uri="untitled:obj", text="obj.", cursor=4),
+        generation,
+        guide=guide,
+        guidance=guidance,
+        memo=memo,
     )
 
 
@@ -99,9 +104,10 @@ def run(
     pieces: Sequence[str] = PIECES,
     guidance: GuidanceSettings = DEFAULT_GUIDANCE,
     memo: GuidanceMemo | None = None,
+    generation: GenerationSettings = GEN,
 ) -> tuple[str, GuidanceStats]:
     """A guided suggestion's text and counters."""
-    result = complete(script, names, pieces, guidance, memo)
+    result = complete(script, names, pieces, guidance, memo, generation)
     assert result.stats.guidance is not None
     return result.text, result.stats.guidance
 
@@ -301,24 +307,13 @@ def test_repairs_are_bounded() -> None:
     assert text.startswith("zzz") and stats.repairs == 0 and stats.unrepaired == 1
 
 
-def past_the_budget(
-    script: Script, guide: MemberGuide, pieces: Sequence[str] = PIECES
-) -> tuple[str, GuidanceStats]:
-    """A guided suggestion decoded with its time budget spent from the first step."""
-    model = ScriptedModel(pieces, script)
-    result = Completer(model, VocabIndex.build(model)).complete(
-        Document(uri="untitled:obj", text="obj.", cursor=4),
-        GenerationSettings(max_tokens=12, max_lines=1, max_ms=0),
-        guide=guide,
-        guidance=GuidanceSettings(active_completion=False),
-    )
-    assert result.stats.guidance is not None
-    return result.text, result.stats.guidance
+SPENT = GenerationSettings(max_tokens=12, max_lines=1, max_ms=0)  # the time budget spent from the first step
+NO_FILL = GuidanceSettings(active_completion=False)
 
 
 def test_an_answer_landing_past_the_time_budget_keeps_the_text() -> None:
     # A repair then would roll back to the site and the loop would end there, showing nothing.
-    text, stats = past_the_budget(member_call("zzz"), MemberGuide(["beta"], late=3))
+    text, stats = run(member_call("zzz"), MemberGuide(["beta"], late=3), guidance=NO_FILL, generation=SPENT)
     assert text == "zzz()" and stats.repairs == 0 and stats.unrepaired == 1 and stats.late_sites == 1
 
 
@@ -327,7 +322,7 @@ def test_a_dead_end_past_the_time_budget_releases_instead_of_backing_off() -> No
         return {"al": 10, "alpha": 8} if text.endswith("obj.") else {"(": 10}
 
     pieces = [p for p in PIECES if p not in ("pha", "a")]
-    text, stats = past_the_budget(script, MemberGuide(["alpha"]), pieces)
+    text, stats = run(script, MemberGuide(["alpha"]), pieces, NO_FILL, generation=SPENT)
     assert text.startswith("al(") and stats.backoffs == 0 and stats.released >= 1
 
 
