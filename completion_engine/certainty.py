@@ -4,13 +4,15 @@ A list is only as good as the inference behind it. Checked right after Jedi's co
 script (its caches make this ~0.2 ms):
 
 - member sites: the receiver inferred to nothing or to several types (``X | None`` counts as one), a
-  class in its MRO with a base Jedi cannot resolve, ``__getattr__`` among the members (mocks, stubs of
-  dynamic classes such as ``argparse.Namespace``, PEP 562 modules), a class of the document's own code
-  overriding ``__getattribute__`` or setting attributes through ``setattr``/``__dict__``, a ``setattr`` on
-  the receiver in the document, a receiver narrowed before the site by ``isinstance``/``issubclass``,
+  class in its MRO with a base Jedi cannot resolve (or resolves to the class itself, as the stub of
+  ``socket.socket`` does), ``__getattr__`` among the members (mocks, stubs of dynamic classes such as
+  ``argparse.Namespace``, PEP 562 modules), a class of the document's own code overriding
+  ``__getattribute__`` or setting attributes through ``setattr``/``__dict__``, a ``setattr`` on the
+  receiver in the document, a receiver narrowed before the site by ``isinstance``/``issubclass``,
   ``type(x) is`` or ``match x:`` (Jedi keeps the declared type, so a subclass's members are missing);
-  attributes the document assigns to the same receiver expression (``store.extra = 1``) are added to
-  the list;
+  members the document already uses on the same receiver expression (``store.extra = 1``,
+  ``stream.readinto(b)``, ``hasattr(stream, "readinto")``) are added to the list, looked up in the
+  enclosing class for a receiver rooted in ``self`` or ``cls``;
 - keyword-argument sites: a callee whose signature Jedi cannot find, or one taking ``**kwargs``;
 - bare names: a document with a star import, ``exec`` or writes through ``globals()``.
 
@@ -27,6 +29,7 @@ from typing import Any
 import jedi
 from jedi.inference.helpers import infer_call_of_leaf
 
+from completion_engine.lines import offset_at
 from completion_engine.protocol import Site
 
 _RECEIVER = re.compile(r"([^\W\d][\w.]*)\.\Z")
@@ -58,7 +61,11 @@ def assess(script: jedi.Script, site: Site, text: str, line: int, column: int, r
 
 def _member(script: jedi.Script, text: str, start: int, line: int, column: int, getattr_: bool) -> Verdict:
     receiver = _RECEIVER.search(text, max(0, start - 200), start)
-    extra, opaque = _assigned_members(text, receiver.group(1)) if receiver else (frozenset(), False)
+    extra, opaque = (
+        _used_members(text, _scope(script, text, line, column, receiver.group(1)), receiver.group(1), start)
+        if receiver
+        else (frozenset(), False)
+    )
     if opaque:
         return Verdict(extra, False, "setattr with a computed name on the receiver")
     if getattr_:
@@ -75,14 +82,35 @@ def _member(script: jedi.Script, text: str, start: int, line: int, column: int, 
     return Verdict(extra, not why, why)
 
 
-def _assigned_members(text: str, receiver: str) -> tuple[frozenset[str], bool]:
-    """Attributes the document assigns to ``receiver`` (``receiver.x = …``, ``setattr(receiver, "x", …)``),
-    and whether a ``setattr`` on it names its attribute in a way that cannot be read."""
-    escaped = re.escape(receiver)
-    assigned = re.findall(rf"(?<![\w.]){escaped}\.([^\W\d]\w*)\s*(?:[-+*/%&|^@]|//|<<|>>|\*\*)?=(?!=)", text)
-    literal = re.findall(rf"\bsetattr\(\s*{escaped}\s*,\s*['\"]([^\W\d]\w*)['\"]", text)
-    any_setattr = len(re.findall(rf"\bsetattr\(\s*{escaped}\s*,", text))
-    return frozenset(assigned) | frozenset(literal), any_setattr > len(literal)
+def _scope(script: jedi.Script, text: str, line: int, column: int, receiver: str) -> tuple[int, int]:
+    """The span of ``text`` where uses of ``receiver`` mean the same object: the enclosing class for
+    ``self``/``cls`` (another class's ``self.x`` is not this one's), else the whole document."""
+    if receiver.split(".", 1)[0] not in ("self", "cls"):
+        return 0, len(text)
+    node = script._module_node.get_leaf_for_position((line, max(0, column - 1)), include_prefixes=True)
+    while node is not None and node.type != "classdef":
+        node = node.parent
+    if node is None:
+        return 0, len(text)
+    (l0, c0), (l1, c1) = node.start_pos, node.end_pos
+    return offset_at(text, l0 - 1, c0), offset_at(text, l1 - 1, c1)
+
+
+def _used_members(text: str, span: tuple[int, int], receiver: str, site: int) -> tuple[frozenset[str], bool]:
+    """Members ``text[span]`` uses on ``receiver`` (``receiver.x``, and the literal names of ``setattr``,
+    ``getattr`` and ``hasattr`` on it) other than the identifier at offset ``site``, and whether a
+    ``setattr`` on it names its attribute in a way that cannot be read."""
+    scope = text[span[0] : span[1]]
+    r = re.escape(receiver)
+    used = {
+        m.group(1)
+        for m in re.finditer(rf"(?<![\w.]){r}\.([^\W\d]\w*)", scope)
+        if span[0] + m.start(1) != site
+    }
+    literal = re.findall(rf"\b(?:setattr|getattr|hasattr)\(\s*{r}\s*,\s*['\"]([^\W\d]\w*)['\"]", scope)
+    setattrs = len(re.findall(rf"\bsetattr\(\s*{r}\s*,", scope))
+    named = len(re.findall(rf"\bsetattr\(\s*{r}\s*,\s*['\"]", scope))
+    return frozenset(used) | frozenset(literal), setattrs > named
 
 
 def _narrowed(before: str, receiver: str) -> bool:
@@ -143,8 +171,8 @@ def _unresolved_base(cls: Any, depth: int) -> bool:
         return False
     for lazy in cls.py__bases__():
         bases = list(lazy.infer())
-        if not bases:
-            return True
+        if not bases or any(getattr(b, "tree_node", None) is cls.tree_node for b in bases):
+            return True  # a base inferred as the class itself: Jedi lost the real one (socket.socket)
         if any(b.is_class() and _unresolved_base(b, depth + 1) for b in bases):
             return True
     return False

@@ -7,7 +7,7 @@ import pytest
 from completion_engine import Document, PythonEngine
 
 CODE = """\
-import argparse, os
+import argparse, os, socket
 from unittest import mock
 from missing_lib import Unknown
 
@@ -49,6 +49,7 @@ def f(x, y: "Plain | None", z: "Plain | Dyn"):
     w = Partly()
     s = Setter(a=1)
     u = q if x else os
+    k = socket.socket()
     RECEIVER
 """
 
@@ -71,6 +72,7 @@ def _candidates(engine: PythonEngine, text: str, at: str, uri: str):  # type: ig
         ("m", False),  # a mock
         ("d", False),  # __getattr__ inherited
         ("w", False),  # a base class Jedi cannot resolve
+        ("k", False),  # its stub's base resolves to the class itself: recv, send... are not listed
         ("s", False),  # setattr in the class
         ("u", False),  # two types
         ("z", False),
@@ -114,6 +116,42 @@ def test_match_narrows_the_subject(engine: PythonEngine) -> None:
 def test_attributes_assigned_to_the_receiver_are_members(engine: PythonEngine) -> None:
     _, found = _candidates(engine, CODE.replace("RECEIVER", "q."), "    q.", "file:///certainty/extra.py")
     assert found is not None and found.names.is_name("extra") and found.names.is_name("a")
+
+
+USES = """\
+import typing
+
+
+class Other:
+    def g(self):
+        self.elsewhere = 1
+
+
+class Reader:
+    def __init__(self, stream: typing.IO[bytes]):
+        self._stream = stream
+
+    def fill(self, b):
+        if hasattr(self._stream, "readinto1"):
+            return self._stream.readinto(b)
+        RECEIVER
+"""
+
+
+def test_members_the_document_uses_on_the_receiver_are_members(engine: PythonEngine) -> None:
+    """typing.IO lists no ``readinto``; the code calling it on the same receiver says it exists."""
+    text = USES.replace("RECEIVER", "return self._stream.rea")
+    _, found = _candidates(engine, text, "self._stream.rea", "file:///certainty/uses.py")
+    assert found is not None and found.names.is_name("read") and found.names.is_name("close")
+    assert found.names.is_name("readinto") and found.names.is_name("readinto1")
+    assert found.names.feasible("rea") and not found.names.is_name("rea")
+
+
+def test_self_members_come_from_the_enclosing_class_only(engine: PythonEngine) -> None:
+    text = USES.replace("RECEIVER", "return self.")
+    _, found = _candidates(engine, text, "return self.", "file:///certainty/self.py")
+    assert found is not None and found.names.is_name("_stream") and found.names.is_name("fill")
+    assert not found.names.is_name("elsewhere") and not found.names.feasible("else")
 
 
 @pytest.mark.parametrize(
