@@ -26,7 +26,7 @@ import numpy as np
 from decoding.answers import Site, SiteAnswers
 from decoding.constraint import Guide, NameSet
 from decoding.healing import consistent
-from decoding.loop import Choice, Step
+from decoding.loop import Choice, Step, heal_choice
 from decoding.runtime import TokenModel
 from decoding.sampling import Sampler
 from decoding.settings import GuidanceSettings
@@ -193,7 +193,7 @@ class GuidedPolicy:
     def choose(self, logits: np.ndarray, step: Step) -> Choice:
         t0, engine_ms = time.perf_counter(), self.stats.engine_ms
         try:
-            del self._trail[len(step.tokens) :]
+            self._sync(step)
             answered = self._sites.poll()
             if self._settings.share_cores:
                 self._model.share_cores(self._sites.unanswered() > 0)
@@ -206,12 +206,21 @@ class GuidedPolicy:
         the output where an answer rejects it; count the sites left unvalidated."""
         t0, engine_ms = time.perf_counter(), self.stats.engine_ms
         try:
-            del self._trail[len(step.tokens) :]
+            self._sync(step)
             repair = self._repair(self._sites.poll() + self._sites.wait(), step)
             self.stats.unvalidated_sites = 0 if repair else self._sites.unanswered()
             return repair
         finally:
             self.stats.loop_ms += (time.perf_counter() - t0) * 1000 - (self.stats.engine_ms - engine_ms)
+
+    def _sync(self, step: Step) -> None:
+        """One trail entry per output token: drop those backed off, add neutral ones for tokens the loop
+        forced (the healed bytes)."""
+        del self._trail[len(step.tokens) :]
+        self._trail.extend(
+            _Entry(text="", heal=b"", token=t, pending=frozenset(), memo_key=None)
+            for t in step.tokens[len(self._trail) :]
+        )
 
     def _repair(self, answered: list[Site], step: Step) -> Choice | None:
         """Check the tokens chosen while the ``answered`` sites were pending; back off to the first one
@@ -239,7 +248,10 @@ class GuidedPolicy:
         self.stats.steps += 1
         text, heal = step.text, step.heal
         state = self._state(text)
-        first = self._sampler.first(logits)
+        healed = heal_choice(self._sampler, self._model, logits, heal) if heal else None
+        if heal and healed is None and state.names is None:
+            return Choice([])  # as unguided: the loop forces the healed bytes, the document's own text
+        first = self._sampler.first(logits) if healed is None else healed
         if not self._settings.pruning or (state.names is None and not heal):
             return self._take(text, state, first, heal)
         self.stats.guided_steps += state.names is not None

@@ -67,6 +67,17 @@ class Policy(Protocol):
         ...
 
 
+def heal_choice(sampler: Sampler, model: TokenModel, logits: np.ndarray, heal: bytes) -> int | None:
+    """The unguided choice while ``heal`` is pending: the sampler's first token if consistent with it, else
+    the best consistent one of the top ``HEAL_TOP_K``; None when none is (the loop then forces ``heal``)."""
+    first = sampler.first(logits)
+    if consistent(model.piece(first), heal):
+        return first
+    return next(
+        (int(t) for t in sampler.ranked(logits, HEAL_TOP_K) if consistent(model.piece(int(t)), heal)), None
+    )
+
+
 class PlainPolicy:
     """Unguided: the sampler's choice (among tokens consistent with healing while it lasts)."""
 
@@ -75,17 +86,9 @@ class PlainPolicy:
         self._model = model
 
     def choose(self, logits: np.ndarray, step: Step) -> Choice:
-        first = self._sampler.first(logits)
-        if not step.heal or consistent(self._model.piece(first), step.heal):
-            return Choice([first])
-        healed = next(
-            (
-                int(t)
-                for t in self._sampler.ranked(logits, HEAL_TOP_K)
-                if consistent(self._model.piece(int(t)), step.heal)
-            ),
-            None,
-        )
+        if not step.heal:
+            return Choice([self._sampler.first(logits)])
+        healed = heal_choice(self._sampler, self._model, logits, step.heal)
         return Choice([healed] if healed is not None else [])
 
     def finish(self, step: Step) -> Choice | None:

@@ -124,7 +124,8 @@ def test_unguided_takes_the_models_choice() -> None:
 
 
 def test_identifier_piece_must_be_a_feasible_prefix() -> None:
-    text, stats = run(prefers("zzz", "beta", "("), ["beta"])
+    guidance = GuidanceSettings(active_completion=False)  # the name is not filled in right after the "."
+    text, stats = run(prefers("zzz", "beta", "("), ["beta"], guidance=guidance)
     assert text.startswith("beta") and stats.pruned >= 1 and "zzz" in stats.pruned_names
 
 
@@ -203,7 +204,8 @@ def test_memoization_switch() -> None:
 
 
 def test_pruning_switch_keeps_the_models_choice() -> None:
-    text, stats = run(prefers("zzz", "beta"), ["beta"], guidance=GuidanceSettings(pruning=False))
+    guidance = GuidanceSettings(pruning=False, active_completion=False)
+    text, stats = run(prefers("zzz", "beta"), ["beta"], guidance=guidance)
     assert text.startswith("zzz") and stats.pruned == 0
 
 
@@ -337,3 +339,20 @@ def test_the_model_leaves_a_core_to_the_engine_only_while_a_query_runs() -> None
     )
     # shared while the answer was pending (one step), all cores again once it landed and at the end
     assert model.sharing.count(True) == 1 and model.sharing[-1] is False
+
+
+def test_healing_with_a_pending_site_chooses_as_unguided() -> None:
+    """While the prompt's last token is re-chosen and the site is unanswered, guidance has nothing to say:
+    where no token of the unguided top-k continues the healed ``.``, both force it back, rather than the
+    guided side taking the vocabulary's best ``.zzz``."""
+    fillers = [f"q{i}" for i in range(40)]
+
+    def script(text: str) -> dict[str, float]:
+        if text.endswith("obj"):
+            return {**dict.fromkeys(fillers, 0.0), ".zzz": -10.0}
+        return {"beta": 10.0} if text.endswith("obj.") else {"\n": 10.0}
+
+    pieces = [*PIECES, ".zzz", *fillers]
+    unguided = complete(script, ["beta"], pieces, guidance=GuidanceSettings(enabled=False)).text
+    text, stats = run(script, MemberGuide(["beta"], late=None), pieces)
+    assert unguided == text == "beta" and stats.unvalidated_sites == 1
